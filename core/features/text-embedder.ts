@@ -1,0 +1,19 @@
+import type { BackboneManifest } from '../schemas/backbone-manifest';
+import { textBatch, type TextBatch } from '../text/bag-of-ids';
+import type { Vocabulary } from '../text/vocabulary';
+
+/** Runs the backbone graph on prepared inputs; Node and workerd plug in their ONNX Runtime. */
+export type RunTextBackbone = (batch: TextBatch) => Promise<Float32Array>;
+
+/** A text backbone ready to embed: its manifest, its vocabulary and a runtime. */
+export interface TextEmbedder {
+  readonly manifest: BackboneManifest;
+  embed(texts: readonly string[]): Promise<Float32Array>;
+}
+
+export function textEmbedder(manifest: BackboneManifest, vocabulary: Vocabulary, run: RunTextBackbone): TextEmbedder {
+  return {
+    manifest,
+    embed: (texts) => run(textBatch(texts, vocabulary)),
+  };
+}

@@ -1,0 +1,16 @@
+export * from './adapter-model-error';
+export * from './adapter-model-limits';
+export * from './allowed-ops';
+export * from './decode-model';
+export * from './encode-model';
+export * from './graph-attributes';
+export * from './graph-builder';
+export * from './infer-shapes';
+export * from './ir-version';
+export * from './onnx-enums';
+export * from './onnx-format-error';
+export type * from './onnx-types';
+export * from './protobuf-reader';
+export * from './protobuf-writer';
+export * from './tensor-data';
+export * from './validate-adapter';

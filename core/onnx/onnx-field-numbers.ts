@@ -1,0 +1,20 @@
+/** Field numbers from onnx.proto (IR version 10/11), shared by the encoder and the decoder. */
+export const F = {
+  Model: { irVersion: 1, producerName: 2, producerVersion: 3, domain: 4, modelVersion: 5, docString: 6, graph: 7, opsetImport: 8, metadataProps: 14, trainingInfo: 20, functions: 25 },
+  OperatorSetId: { domain: 1, version: 2 },
+  StringStringEntry: { key: 1, value: 2 },
+  Graph: { node: 1, name: 2, initializer: 5, docString: 10, input: 11, output: 12, valueInfo: 13, sparseInitializer: 15 },
+  Node: { input: 1, output: 2, name: 3, opType: 4, attribute: 5, docString: 6, domain: 7 },
+  Attribute: { name: 1, f: 2, i: 3, s: 4, t: 5, g: 6, floats: 7, ints: 8, strings: 9, tensors: 10, graphs: 11, docString: 13, type: 20, refAttrName: 21 },
+  Tensor: { dims: 1, dataType: 2, floatData: 4, int32Data: 5, stringData: 6, int64Data: 7, name: 8, rawData: 9, doubleData: 10, uint64Data: 11, docString: 12, externalData: 13, dataLocation: 14 },
+  SparseTensor: { values: 1, indices: 2, dims: 3 },
+  ValueInfo: { name: 1, type: 2, docString: 3 },
+  Type: { tensorType: 1, sequenceType: 4, mapType: 5, denotation: 6, sparseTensorType: 8, optionalType: 9 },
+  TypeTensor: { elemType: 1, shape: 2 },
+  TypeSequence: { elemType: 1 },
+  TypeMap: { keyType: 1, valueType: 2 },
+  TypeOptional: { elemType: 1 },
+  TensorShape: { dim: 1 },
+  Dimension: { dimValue: 1, dimParam: 2, denotation: 3 },
+  Function: { name: 1, input: 4, output: 5, attribute: 6, node: 7, docString: 8, opsetImport: 9, domain: 10 },
+} as const;

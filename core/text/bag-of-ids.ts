@@ -1,0 +1,49 @@
+import { MAX_DISTINCT_TOKENS } from './limits';
+import { tokenize } from './tokenize';
+import type { Vocabulary } from './vocabulary';
+
+/** A text as distinct in-vocabulary ids (in order of first appearance) with their counts. */
+export interface BagOfIds {
+  ids: number[];
+  counts: number[];
+}
+
+export function bagOfIds(text: string, vocabulary: Vocabulary, maxDistinct = MAX_DISTINCT_TOKENS): BagOfIds {
+  const slot = new Map<number, number>();
+  const ids: number[] = [];
+  const counts: number[] = [];
+  for (const token of tokenize(text)) {
+    const id = vocabulary.id(token);
+    if (id === 0) continue;
+    const at = slot.get(id);
+    if (at !== undefined) {
+      counts[at]! += 1;
+    } else if (ids.length < maxDistinct) {
+      slot.set(id, ids.length);
+      ids.push(id);
+      counts.push(1);
+    }
+  }
+  return { ids, counts };
+}
+
+/** The text backbone's input tensors for a batch: `[N, L]` ids and counts, padded with id 0 and
+ * count 0, L the widest bag in the batch (at least 1, since ONNX Runtime refuses empty tensors). */
+export interface TextBatch {
+  ids: Int32Array;
+  counts: Float32Array;
+  rows: number;
+  width: number;
+}
+
+export function textBatch(texts: readonly string[], vocabulary: Vocabulary): TextBatch {
+  const bags = texts.map((text) => bagOfIds(text, vocabulary));
+  const width = bags.reduce((widest, bag) => Math.max(widest, bag.ids.length), 1);
+  const ids = new Int32Array(bags.length * width);
+  const counts = new Float32Array(bags.length * width);
+  bags.forEach((bag, row) => {
+    ids.set(bag.ids, row * width);
+    counts.set(bag.counts, row * width);
+  });
+  return { ids, counts, rows: bags.length, width };
+}

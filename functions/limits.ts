@@ -1,0 +1,68 @@
+/**
+ * Every limit the edge enforces against abuse or accident, in one place. Each is answered as
+ * problem+json (codes in problems.ts). Some can be lowered per deployment through wrangler vars;
+ * the constants here are ceilings, and the OpenAPI document advertises them.
+ */
+import { API_LIMITS } from '../core/schemas/api';
+import { MAX_TEXT_CHARS } from '../core/text/limits';
+import type { Env } from './env';
+
+export { MAX_TEXT_CHARS };
+
+/** Texts per predict/embed request (422 `too_many_inputs`; the schema in core/schemas/api.ts
+ * carries the number). A batch runs on one isolate thread;
+ * 64 texts keep a request well under the CPU budget while amortising the per-request overhead. */
+export const MAX_BATCH_INPUTS = API_LIMITS.maxBatchInputs;
+
+/** Adapter heads per `POST /v1/predict` (422 `too_many_adapters`): each may load a session. */
+export const MAX_ADAPTERS_PER_PREDICT = API_LIMITS.maxAdaptersPerPredict;
+
+/** Largest adapter ONNX accepted (413 `model_too_large`). A linear head over the 100-d backbone
+ * and 2^16 hashed n-grams with 8 labels is ~2 MiB; four times the default LRU still holds 8. */
+export const MAX_MODEL_BYTES = 4 * 1024 * 1024;
+
+/** Largest manifest part of an upload (413 `payload_too_large`): metrics with a confusion matrix
+ * over many labels is the big part; 256 KiB is generous. */
+export const MAX_MANIFEST_BYTES = 256 * 1024;
+
+/** Largest JSON request body (413 `payload_too_large`): 64 texts of 100k ASCII characters is
+ * 6.4 MB; past 8 MiB a body could only be wasted parsing. */
+export const MAX_JSON_BODY_BYTES = 8 * 1024 * 1024;
+
+/** Bytes of adapter ONNX sessions kept per isolate (LRU, see serving/adapter-cache.ts). An isolate
+ * has 128 MB: ORT's wasm heap, the backbone (~32 MB for GloVe) and requests need the rest. */
+export const ADAPTER_CACHE_BYTES = 32 * 1024 * 1024;
+
+/** How long an isolate trusts its cached view of which version is live (and of API keys). An
+ * activation, delete or upload invalidates it at once in the isolate that served it; other
+ * isolates follow within this time. */
+export const ALIAS_STALENESS_MS = 2_000;
+
+/** How long an isolate trusts its list of backbones (`backbones/<id>/current.json`). Backbones
+ * change on deploys, not per request; one R2 list per minute per isolate is cheap. */
+export const BACKBONE_CATALOG_TTL_MS = 60_000;
+
+/** Window of the RATE_LIMITER binding (must match `ratelimits[].simple.period` in
+ * wrangler.jsonc): the binding does not say when a window ends, so Retry-After is the whole one. */
+export const RATE_LIMIT_PERIOD_S = 60;
+
+export interface Limits {
+  maxModelBytes: number;
+  maxBatchInputs: number;
+  adapterCacheBytes: number;
+}
+
+function positive(value: string | undefined, fallback: number, ceiling = fallback): number {
+  const n = Number(value);
+  return value !== undefined && Number.isSafeInteger(n) && n > 0 ? Math.min(n, ceiling) : fallback;
+}
+
+/** Deployment vars may lower, never raise, the ceilings the API documents; the cache budget is
+ * an operational knob (benchmarks shrink it to force eviction), capped at the isolate's memory. */
+export function limitsFor(env: Env): Limits {
+  return {
+    maxModelBytes: positive(env.MAX_ADAPTER_BYTES, MAX_MODEL_BYTES),
+    maxBatchInputs: positive(env.MAX_BATCH_INPUTS, MAX_BATCH_INPUTS),
+    adapterCacheBytes: positive(env.ADAPTER_CACHE_BYTES, ADAPTER_CACHE_BYTES, 96 * 1024 * 1024),
+  };
+}

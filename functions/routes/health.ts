@@ -1,0 +1,25 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { Health } from '../../core/schemas/api';
+import type { AppEnv } from '../env';
+import { json } from '../http/route-docs';
+import { isOrtLoaded } from '../serving/ort-state';
+import { adapterCache } from '../serving/adapter-sessions';
+import { loadedBackbones } from '../serving/backbone-loader';
+
+const route = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['health'],
+  summary: 'Liveness and what this isolate has loaded; touches neither D1 nor R2',
+  responses: { 200: json(Health, 'alive') },
+});
+
+export function registerHealth(app: OpenAPIHono<AppEnv>): void {
+  app.openapi(route, (c) => {
+    const cache = adapterCache(c.env);
+    return c.json(
+      { ok: true as const, runtime_loaded: isOrtLoaded(), backbones: loadedBackbones(), adapters_cached: cache.size, adapter_cache_bytes: cache.bytes },
+      200,
+    );
+  });
+}

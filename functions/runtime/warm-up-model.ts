@@ -1,0 +1,14 @@
+// V8 compiles ORT's wasm functions lazily, so the first session in an isolate pays ~150 ms of
+// compilation. Creating and running this tiny head (Gemm, Relu, MatMul, Add, Softmax, Sigmoid over
+// x [N, 8] → probs, scores [N, 2]; opset 13) at load time moves that cost off the first real request.
+const WARM_UP_MODEL_BASE64 =
+  'CAg6qAUKGQoBeAoCdzEKAmIxEgJoMBoCaDAiBEdlbW0KEAoCaDASAWgaAWgiBFJlbHUKFwoBaAoCdzISAmwwGgJsMCIGTWF0TXVsCh0KAmwwCgJiMhIGbG9naXRzGgZsb2dpdHMiA0FkZAosCgZsb2dpdHMSBXByb2JzGgVwcm9icyIHU29mdG1heCoLCgRheGlzGAGgAQIKIQoGbG9naXRzEgZzY29yZXMaBnNjb3JlcyIHU2lnbW9pZBIHd2FybS11cCqNAggICAgQAUICdzFKgAIAAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+AAAAPgAAAD4AAAA+KioICBABQgJiMUogAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAqTAgICAIQAUICdzJKQAAAgD4AAIA+AACAPgAAgD4AAIA+AACAPgAAgD4AAIA+AACAPgAAgD4AAIA+AACAPgAAgD4AAIA+AACAPgAAgD4qEggCEAFCAmIySggAAAAAAAAAAFoUCgF4Eg8KDQgBEgkKAxIBTgoCCAhiGAoFcHJvYnMSDwoNCAESCQoDEgFOCgIIAmIZCgZzY29yZXMSDwoNCAESCQoDEgFOCgIIAkIECgAQDQ==';
+
+export const WARM_UP_INPUT = { name: 'x', dims: [1, 8] } as const;
+
+export function warmUpModel(): Uint8Array {
+  const binary = atob(WARM_UP_MODEL_BASE64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}

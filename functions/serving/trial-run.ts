@@ -1,0 +1,50 @@
+import type { AdapterManifest } from '../../core/schemas/adapter-manifest';
+import { featureWidth } from '../../core/schemas/adapter-manifest';
+import { Problem } from '../problems';
+import { newSession } from './ort-state';
+import { sessionCost, type LoadedAdapter } from './adapter-cache';
+import { runForFloats, Tensor } from './ort-run';
+
+// Softmax and sigmoid outputs may overshoot [0, 1] by rounding, never by more.
+const TOLERANCE = 1e-4;
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Creates the head's session (only after static validation passed) and runs it once on an
+ * all-zero row: it must yield finite probabilities of shape [1, K]. Returns the session so a
+ * committed upload serves its first prediction without reloading.
+ */
+export async function trialRun(bytes: Uint8Array, manifest: AdapterManifest): Promise<LoadedAdapter> {
+  let session;
+  try {
+    session = await newSession(bytes);
+  } catch (error) {
+    throw new Problem('trial_run_failed', `ONNX Runtime refused the model: ${reason(error)}`);
+  }
+  try {
+    const width = featureWidth(manifest);
+    const k = manifest.labels.length;
+    const inputName = session.inputNames[0]!;
+    let out;
+    try {
+      out = await runForFloats(session, { [inputName]: new Tensor('float32', new Float32Array(width), [1, width]) }, 'probs');
+    } catch (error) {
+      throw new Problem('trial_run_failed', `the model failed on a zero input: ${reason(error)}`);
+    }
+    if (out.dims.length !== 2 || out.dims[0] !== 1 || out.dims[1] !== k) {
+      throw new Problem('trial_run_failed', `probs has shape [${out.dims.join(', ')}], expected [1, ${k}]`);
+    }
+    for (const p of out.data) {
+      if (!Number.isFinite(p) || p < -TOLERANCE || p > 1 + TOLERANCE) {
+        throw new Problem('trial_run_failed', `probs on a zero input contains ${p}, not a probability`);
+      }
+    }
+    return { manifest, session, inputName, cost: sessionCost(bytes.length) };
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
+}
