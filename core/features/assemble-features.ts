@@ -1,5 +1,6 @@
 import { isBackboneFeature, type FeatureBlock } from '../schemas/feature-block';
 import { hashedNgrams } from '../text/hashed-ngrams';
+import type { ImageEmbedder } from './image-embedder';
 import type { TextEmbedder } from './text-embedder';
 
 /** An adapter pins a backbone by sha256; serving it on other bytes would give silent garbage. */
@@ -18,6 +19,21 @@ export class BackboneMismatchError extends Error {
   }
 }
 
+/** The input kind does not match a block: an image adapter was sent texts, or the reverse. */
+export class ModalityMismatchError extends Error {
+  constructor(readonly block: string, readonly expected: 'text' | 'image') {
+    super(`feature block ${block} needs ${expected} inputs`);
+    this.name = 'ModalityMismatchError';
+  }
+}
+
+/** Texts, or encoded JPEG/PNG files: one batch is one kind. */
+export type ModelInputs = readonly string[] | readonly Uint8Array[];
+
+function isTexts(inputs: ModelInputs): inputs is readonly string[] {
+  return inputs.every((input) => typeof input === 'string');
+}
+
 /** Embeddings already computed for a batch, per backbone id, so several heads share one pass. */
 export type EmbeddingCache = Map<string, Promise<Float32Array>>;
 
@@ -27,12 +43,14 @@ export type EmbeddingCache = Map<string, Promise<Float32Array>>;
  */
 export async function assembleFeatures(
   blocks: readonly FeatureBlock[],
-  texts: readonly string[],
-  backbones: ReadonlyMap<string, TextEmbedder>,
+  inputs: ModelInputs,
+  backbones: ReadonlyMap<string, TextEmbedder | ImageEmbedder>,
   cache: EmbeddingCache = new Map(),
 ): Promise<Float32Array> {
   const width = blocks.reduce((sum, block) => sum + block.dim, 0);
-  const out = new Float32Array(texts.length * width);
+  const rows = inputs.length;
+  const texts = isTexts(inputs) ? inputs : undefined;
+  const out = new Float32Array(rows * width);
   let offset = 0;
   for (const block of blocks) {
     if (isBackboneFeature(block)) {
@@ -42,14 +60,21 @@ export async function assembleFeatures(
       }
       let pending = cache.get(block.source);
       if (!pending) {
-        pending = backbone.embed(texts);
+        if (backbone.modality === 'image') {
+          if (texts && rows > 0) throw new ModalityMismatchError(block.source, 'image');
+          pending = backbone.embed(inputs as readonly Uint8Array[]);
+        } else {
+          if (!texts) throw new ModalityMismatchError(block.source, 'text');
+          pending = backbone.embed(texts);
+        }
         cache.set(block.source, pending);
       }
       const embedding = await pending;
-      for (let row = 0; row < texts.length; row++) {
+      for (let row = 0; row < rows; row++) {
         out.set(embedding.subarray(row * block.dim, (row + 1) * block.dim), row * width + offset);
       }
     } else {
+      if (!texts) throw new ModalityMismatchError(block.source, 'text');
       const scratch = new Float32Array(block.dim);
       texts.forEach((text, row) => out.set(hashedNgrams(text, block, scratch), row * width + offset));
     }

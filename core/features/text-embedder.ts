@@ -7,12 +7,15 @@ export type RunTextBackbone = (batch: TextBatch) => Promise<Float32Array>;
 
 /** A text backbone ready to embed: its manifest, its vocabulary and a runtime. */
 export interface TextEmbedder {
+  /** Optional so embedders built before images existed still type-check; never 'image'. */
+  readonly modality?: 'text';
   readonly manifest: BackboneManifest;
   embed(texts: readonly string[]): Promise<Float32Array>;
 }
 
 export function textEmbedder(manifest: BackboneManifest, vocabulary: Vocabulary, run: RunTextBackbone): TextEmbedder {
   return {
+    modality: 'text',
     manifest,
     embed: (texts) => run(textBatch(texts, vocabulary)),
   };

@@ -5,7 +5,7 @@ const TWO_32 = 4294967296;
 /** Deeper nesting than this is never produced by real exporters and only serves stack exhaustion. */
 export const DEFAULT_MAX_DEPTH = 64;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * Work a decode may do, shared by every nested reader: caps the objects and array elements a

@@ -6,6 +6,12 @@ export interface HashedNgramsSpec {
   ngrams: readonly number[];
 }
 
+/** The non-zero entries of a hashed n-gram vector, indices ascending. */
+export interface SparseVector {
+  indices: Int32Array;
+  values: Float32Array;
+}
+
 // FNV-1a over UTF-16 code units: tiny, fast, identical in every JavaScript runtime.
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -21,7 +27,7 @@ function fnv1a(text: string): number {
  * Inverse document frequencies are not applied here: they are per-tenant, so the trainer folds
  * them into the head's weights and the edge only needs this routine.
  */
-export function hashedNgrams(text: string, spec: HashedNgramsSpec, out = new Float32Array(spec.dim)): Float32Array {
+export function hashedNgramsSparse(text: string, spec: HashedNgramsSpec): SparseVector {
   const tokens = tokenize(text);
   const tf = new Map<number, number>();
   for (const n of spec.ngrams) {
@@ -31,16 +37,23 @@ export function hashedNgrams(text: string, spec: HashedNgramsSpec, out = new Flo
       tf.set(bucket, (tf.get(bucket) ?? 0) + 1);
     }
   }
-  out.fill(0);
+  const indices = Int32Array.from(tf.keys()).sort();
+  const values = new Float32Array(indices.length);
   let norm = 0;
-  for (const [bucket, count] of tf) {
-    const value = 1 + Math.log(count);
-    out[bucket] = value;
+  indices.forEach((bucket, i) => {
+    const value = 1 + Math.log(tf.get(bucket)!);
+    values[i] = value;
     norm += value * value;
-  }
-  if (norm > 0) {
-    const scale = 1 / Math.sqrt(norm);
-    for (const bucket of tf.keys()) out[bucket]! *= scale;
-  }
+  });
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (let i = 0; i < values.length; i++) values[i]! *= scale;
+  return { indices, values };
+}
+
+/** The same vector, dense, as the head's input block. */
+export function hashedNgrams(text: string, spec: HashedNgramsSpec, out = new Float32Array(spec.dim)): Float32Array {
+  const { indices, values } = hashedNgramsSparse(text, spec);
+  out.fill(0);
+  indices.forEach((bucket, i) => (out[bucket] = values[i]!));
   return out;
 }

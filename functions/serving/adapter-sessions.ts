@@ -1,7 +1,7 @@
 import { sha256Hex } from '../../core/hash/sha256';
 import type { Env } from '../env';
 import { limitsFor } from '../limits';
-import { newSession } from './ort-state';
+import { HEAD_SESSION_OPTIONS, newSession } from './ort-state';
 import { AdapterCache, sessionCost, type LoadedAdapter } from './adapter-cache';
 import type { AdapterVersion } from './adapter-versions';
 
@@ -22,7 +22,7 @@ async function load(env: Env, v: AdapterVersion): Promise<LoadedAdapter> {
   if (!object) throw new Error(`adapter blob ${v.blobKey} is missing`);
   const bytes = new Uint8Array(await object.arrayBuffer());
   if ((await sha256Hex(bytes)) !== v.sha256) throw new Error(`adapter blob ${v.blobKey} does not match its sha256`);
-  const session = await newSession(bytes);
+  const session = await newSession(bytes, HEAD_SESSION_OPTIONS);
   return { manifest: v.manifest, session, inputName: session.inputNames[0]!, cost: sessionCost(bytes.length) };
 }
 

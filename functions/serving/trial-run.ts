@@ -1,7 +1,7 @@
 import type { AdapterManifest } from '../../core/schemas/adapter-manifest';
 import { featureWidth } from '../../core/schemas/adapter-manifest';
 import { Problem } from '../problems';
-import { newSession } from './ort-state';
+import { HEAD_SESSION_OPTIONS, newSession } from './ort-state';
 import { sessionCost, type LoadedAdapter } from './adapter-cache';
 import { runForFloats, Tensor } from './ort-run';
 
@@ -20,7 +20,7 @@ function reason(error: unknown): string {
 export async function trialRun(bytes: Uint8Array, manifest: AdapterManifest): Promise<LoadedAdapter> {
   let session;
   try {
-    session = await newSession(bytes);
+    session = await newSession(bytes, HEAD_SESSION_OPTIONS);
   } catch (error) {
     throw new Problem('trial_run_failed', `ONNX Runtime refused the model: ${reason(error)}`);
   }

@@ -1,8 +1,7 @@
-import { BACKBONES_BUILD_HELP, backbonesBuildCommand } from '../../trainer/commands/backbones-build';
-import { EVAL_HELP, evalCommand } from '../../trainer/commands/eval';
-import { TRAIN_HELP, trainCommand } from '../../trainer/commands/train';
+import { BACKBONES_BUILD_HELP, EVAL_HELP, TRAIN_HELP } from '../../trainer/commands/help';
 import { UsageError } from '../../trainer/cli/usage-error';
 import { COMMANDS as INFRA_COMMANDS } from './infra-commands';
+import { lazy } from './lazy-command';
 
 export interface Command {
   help: string;
@@ -11,9 +10,9 @@ export interface Command {
 
 /** Every `graft` command by its words; the first match of the longest prefix wins. */
 const COMMANDS: Record<string, Command> = {
-  'backbones build': { help: BACKBONES_BUILD_HELP, run: backbonesBuildCommand },
-  train: { help: TRAIN_HELP, run: trainCommand },
-  eval: { help: EVAL_HELP, run: evalCommand },
+  'backbones build': lazy(BACKBONES_BUILD_HELP, () => import('../../trainer/commands/backbones-build'), 'backbonesBuildCommand'),
+  train: lazy(TRAIN_HELP, () => import('../../trainer/commands/train'), 'trainCommand'),
+  eval: lazy(EVAL_HELP, () => import('../../trainer/commands/eval'), 'evalCommand'),
   ...INFRA_COMMANDS,
 };
 

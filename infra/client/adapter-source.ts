@@ -29,6 +29,6 @@ async function withText(adapter: LocalAdapter): Promise<AdapterFiles> {
 export function uploadForm(adapter: AdapterFiles): FormData {
   const form = new FormData();
   form.set('manifest', new Blob([adapter.manifestText], { type: 'application/json' }), ADAPTER_FILES.manifest);
-  form.set('model', new Blob([adapter.model], { type: 'application/octet-stream' }), ADAPTER_FILES.model);
+  form.set('model', new Blob([adapter.model.slice()], { type: 'application/octet-stream' }), ADAPTER_FILES.model);
   return form;
 }

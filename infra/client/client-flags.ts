@@ -14,11 +14,6 @@ export const ClientFlags = z.object({
   json: z.boolean().default(false),
 });
 
-export const CLIENT_FLAGS_HELP = `  --endpoint <url>       edge to talk to (else GRAFT_ENDPOINT, else .graft/local.json)
-  --api-key <key>        tenant API key (else GRAFT_API_KEY, else the demo key in .graft/local.json)
-  --admin-token <token>  admin token (else GRAFT_ADMIN_TOKEN, else .graft/local.json)
-  --json                 print the response as JSON`;
-
 /** An API client for the tenant routes (`tenant`) or the admin routes (`admin`). */
 export async function connect(flags: ConnectionFlags, role: 'tenant' | 'admin', env = process.env): Promise<ApiClient> {
   const connection = resolveConnection(flags, env, await readLocalConfig());

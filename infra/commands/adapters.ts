@@ -2,20 +2,7 @@ import { z } from 'zod';
 import { ActivateResult, AdapterDetail, AdapterList } from '../../core/schemas/api';
 import { parseFlags } from '../../trainer/cli/parse-flags';
 import { UsageError } from '../../trainer/cli/usage-error';
-import { CLIENT_FLAG_KINDS, CLIENT_FLAGS_HELP, ClientFlags, connect, printJson } from '../client/client-flags';
-
-export const ADAPTERS_LIST_HELP = `graft adapters list [--json]
-  Lists your adapters with their live and latest versions.
-${CLIENT_FLAGS_HELP}`;
-export const ADAPTERS_SHOW_HELP = `graft adapters show <name> [--json]
-  Versions, live version, labels and validation metrics of one adapter.
-${CLIENT_FLAGS_HELP}`;
-export const ADAPTERS_ACTIVATE_HELP = `graft adapters activate <name> --version N [--json]
-  Makes a version live: promote a stored one or roll back.
-${CLIENT_FLAGS_HELP}`;
-export const ADAPTERS_DELETE_HELP = `graft adapters delete <name> [--json]
-  Stops serving an adapter at once.
-${CLIENT_FLAGS_HELP}`;
+import { CLIENT_FLAG_KINDS, ClientFlags, connect, printJson } from '../client/client-flags';
 
 const path = (name: string) => `/v1/adapters/${encodeURIComponent(name)}`;
 

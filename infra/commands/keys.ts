@@ -3,15 +3,7 @@ import { CreatedKey } from '../../core/schemas/api';
 import { Slug } from '../../core/schemas/common';
 import { parseFlags } from '../../trainer/cli/parse-flags';
 import { UsageError } from '../../trainer/cli/usage-error';
-import { CLIENT_FLAG_KINDS, CLIENT_FLAGS_HELP, ClientFlags, connect, printJson } from '../client/client-flags';
-
-export const KEYS_CREATE_HELP = `graft keys create --tenant <t> [--label <text>] [--json]
-  Issues an API key for a tenant (admin). The key is shown only once: store it now.
-${CLIENT_FLAGS_HELP}`;
-
-export const KEYS_REVOKE_HELP = `graft keys revoke --tenant <t> <key id> [--json]
-  Revokes an API key (admin); requests with it answer 401 within seconds.
-${CLIENT_FLAGS_HELP}`;
+import { CLIENT_FLAG_KINDS, ClientFlags, connect, printJson } from '../client/client-flags';
 
 const Flags = ClientFlags.extend({ tenant: Slug.optional(), label: z.string().max(200).optional() });
 const KINDS = { ...CLIENT_FLAG_KINDS, tenant: 'string', label: 'string' } as const;

@@ -1,15 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { API_LIMITS, PredictResult } from '../../core/schemas/api';
 import { Slug } from '../../core/schemas/common';
 import { parseFlags } from '../../trainer/cli/parse-flags';
 import { UsageError } from '../../trainer/cli/usage-error';
-import { CLIENT_FLAG_KINDS, CLIENT_FLAGS_HELP, ClientFlags, connect, printJson } from '../client/client-flags';
-
-export const PREDICT_HELP = `graft predict --adapter <n> <input…> [--version N] [--top-k K] [--json]
-  Classifies each input with the live (or a pinned) version; "-" reads one input per line from stdin.
-  Batches larger than the edge's limit (${API_LIMITS.maxBatchInputs}) are split into several requests.
-${CLIENT_FLAGS_HELP}`;
+import { CLIENT_FLAG_KINDS, ClientFlags, connect, printJson } from '../client/client-flags';
 
 const Flags = ClientFlags.extend({
   adapter: Slug.optional(),
@@ -18,9 +13,9 @@ const Flags = ClientFlags.extend({
 });
 const KINDS = { ...CLIENT_FLAG_KINDS, adapter: 'string', version: 'string', 'top-k': 'string' } as const;
 
-async function inputsFrom(positionals: string[]): Promise<string[]> {
+function inputsFrom(positionals: string[]): string[] {
   if (!positionals.includes('-')) return positionals;
-  const stdin = (await readFile(0, 'utf8')).split(/\r?\n/).filter((line) => line.trim() !== '');
+  const stdin = readFileSync(0, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
   return positionals.flatMap((p) => (p === '-' ? stdin : [p]));
 }
 
@@ -29,7 +24,7 @@ const preview = (text: string) => JSON.stringify(text.length > 60 ? `${text.slic
 export async function predictCommand(argv: readonly string[]): Promise<void> {
   const { flags, positionals } = parseFlags('predict', argv, KINDS, Flags);
   if (!flags.adapter) throw new UsageError('graft predict: --adapter is required', 'run: graft predict --adapter <name> "some text"');
-  const inputs = await inputsFrom(positionals);
+  const inputs = inputsFrom(positionals);
   if (inputs.length === 0) throw new UsageError('graft predict: no inputs', 'pass texts as arguments, or "-" to read lines from stdin');
   const client = await connect(flags, 'tenant');
   const results: z.infer<typeof PredictResult>[] = [];

@@ -4,14 +4,7 @@ import { Slug } from '../../core/schemas/common';
 import { parseFlags } from '../../trainer/cli/parse-flags';
 import { UsageError } from '../../trainer/cli/usage-error';
 import { readAdapterSource, uploadForm } from '../client/adapter-source';
-import { CLIENT_FLAG_KINDS, CLIENT_FLAGS_HELP, ClientFlags, connect, printJson } from '../client/client-flags';
-
-export const PUSH_HELP = `graft push <adapter dir|s3://bucket/prefix> [--name <n>] [--no-activate] [--json]
-  Uploads an adapter written by graft train as a new version; it goes live unless --no-activate.
-  --name <n>             adapter name at the edge (default: the manifest's name)
-  --no-activate          store the version without making it live
-  --s3-endpoint <url>    S3-compatible endpoint (R2, MinIO) for an s3:// source
-${CLIENT_FLAGS_HELP}`;
+import { CLIENT_FLAG_KINDS, ClientFlags, connect, printJson } from '../client/client-flags';
 
 const Flags = ClientFlags.extend({
   name: Slug.optional(),

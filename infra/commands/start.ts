@@ -5,11 +5,8 @@ import { localConfigPath } from '../client/local-config';
 import type { EdgeProcess } from '../local/edge-process';
 import { DEFAULT_PORT, LOCAL_HOST, localPaths } from '../local/local-paths';
 import { startPlatform } from '../local/start-platform';
-
-export const START_HELP = `graft start [--port ${DEFAULT_PORT}] [--host ${LOCAL_HOST}]   (npm start)
-  Runs the whole platform locally: builds missing backbones, provisions local D1 and R2 under
-  .graft/state, serves the edge with wrangler dev on workerd, and creates a demo tenant with a
-  trained "spam" adapter. Writes .graft/local.json for the CLI. Ctrl-C stops everything.`;
+import { stopSignals } from '../local/stop-signals';
+import { stopTraining } from '../local/demo-adapter';
 
 const Flags = z.object({
   port: z.coerce.number().int().min(1).max(65_535).default(DEFAULT_PORT),
@@ -34,26 +31,22 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
   const { flags } = parseFlags('start', argv, { port: 'string', host: 'string' }, Flags);
   const started = Date.now();
   let edge: EdgeProcess | undefined;
-  let stopping = false;
   let running = false;
-  const stopped = new Promise<NodeJS.Signals>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) return;
-      stopping = true;
-      resolve(signal);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
-  // A signal during start-up still stops wrangler, then ends the process.
-  void stopped.then(async (signal) => {
+  const signals = stopSignals();
+  // A signal during start-up still stops wrangler and training, then ends the process.
+  void signals.received.then(async (signal) => {
     if (running) return;
     say(`${signal}: stopping …`);
+    stopTraining();
     await edge?.stop();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 
-  const platform = await startPlatform({ host: flags.host, port: flags.port, say, onEdge: (e) => (edge = e) });
+  const platform = await startPlatform({ host: flags.host, port: flags.port, say, onEdge: (e) => {
+      edge = e;
+      signals.claim();
+    },
+  });
   running = true;
   const { endpoint, demo } = platform.config;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -73,7 +66,7 @@ export async function startCommand(argv: readonly string[]): Promise<void> {
     ].join('\n'),
   );
   platform.edge.follow((line) => console.error(`edge │ ${line}`));
-  const outcome = await Promise.race([stopped.then((s) => ({ signal: s })), platform.edge.exited.then((code) => ({ code }))]);
+  const outcome = await Promise.race([signals.received.then((s) => ({ signal: s })), platform.edge.exited.then((code) => ({ code }))]);
   if ('signal' in outcome) {
     say(`${outcome.signal}: stopping the edge …`);
     await platform.edge.stop();

@@ -1,12 +1,8 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { Tenant } from '../../core/schemas/api';
 import { parseFlags } from '../../trainer/cli/parse-flags';
 import { UsageError } from '../../trainer/cli/usage-error';
-import { CLIENT_FLAG_KINDS, CLIENT_FLAGS_HELP, ClientFlags, connect, printJson } from '../client/client-flags';
-
-export const TENANTS_CREATE_HELP = `graft tenants create <name> [--json]
-  Provisions a tenant (admin). Then issue it a key: graft keys create --tenant <name>
-${CLIENT_FLAGS_HELP}`;
+import { CLIENT_FLAG_KINDS, ClientFlags, connect, printJson } from '../client/client-flags';
 
 export async function tenantsCreateCommand(argv: readonly string[]): Promise<void> {
   const { flags, positionals } = parseFlags('tenants create', argv, CLIENT_FLAG_KINDS, ClientFlags);

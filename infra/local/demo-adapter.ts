@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,6 +9,13 @@ import { localPaths } from './local-paths';
 
 export const DEMO_TENANT = 'demo';
 export const DEMO_ADAPTER = 'spam';
+
+const training = new Set<ChildProcess>();
+
+/** Ends a demo training still running (start-up interrupted). */
+export function stopTraining(): void {
+  for (const child of training) child.kill('SIGTERM');
+}
 
 const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -35,6 +42,8 @@ export async function ensureDemoAdapter(say: (line: string) => void): Promise<st
   say(`training the demo adapter "${DEMO_ADAPTER}" on ${path.relative(process.cwd(), csv) || csv} …`);
   const args = [path.join(PROJECT_ROOT, 'bin', 'graft.js'), 'train', '--data', csv, '--out', dir, '--name', DEMO_ADAPTER, '--seed', '1'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  training.add(child);
+  child.once('exit', () => training.delete(child));
   let output = '';
   child.stderr.on('data', (chunk: Buffer) => {
     output += chunk.toString();

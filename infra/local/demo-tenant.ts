@@ -1,4 +1,4 @@
-import { AdapterList, CreatedKey, UploadResult } from '../../core/schemas/api';
+import { AdapterList, CreatedKey, PredictResult, UploadResult } from '../../core/schemas/api';
 import { readAdapterSource, uploadForm } from '../client/adapter-source';
 import { ApiClient, ApiProblem } from '../client/api-client';
 import type { LocalConfig } from '../client/local-config';
@@ -42,4 +42,9 @@ export async function ensureDemoPushed(endpoint: string, apiKey: string, adapter
   const adapter = await readAdapterSource(await adapterDir());
   const result = await client.request('PUT', `/v1/adapters/${DEMO_ADAPTER}`, { form: uploadForm(adapter), schema: UploadResult });
   say(`pushed "${DEMO_ADAPTER}" version ${result.version}`);
+}
+
+/** One prediction, so the isolate loads the backbone now rather than on the user's first curl. */
+export async function warmUp(endpoint: string, apiKey: string): Promise<void> {
+  await new ApiClient(endpoint, apiKey).request('POST', `/v1/adapters/${DEMO_ADAPTER}/predict`, { json: { inputs: ['warm up'] }, schema: PredictResult });
 }

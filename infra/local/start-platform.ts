@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { UsageError } from '../../trainer/cli/usage-error';
 import { readLocalConfig, writeLocalConfig, type LocalConfig } from '../client/local-config';
 import { DEMO_ADAPTER, ensureDemoAdapter } from './demo-adapter';
-import { ensureDemoPushed, ensureDemoTenant } from './demo-tenant';
+import { ensureDemoPushed, ensureDemoTenant, warmUp } from './demo-tenant';
 import { portIsFree, spawnEdge, waitForHealth, type EdgeProcess } from './edge-process';
 import { ensureBackbones } from './ensure-backbones';
 import { localPaths } from './local-paths';
@@ -56,6 +56,8 @@ export async function startPlatform(options: StartOptions): Promise<RunningPlatf
     say(`edge is up at ${edge.endpoint}`);
     const tenant = await ensureDemoTenant(edge.endpoint, adminToken, previous?.demo, say);
     await ensureDemoPushed(edge.endpoint, tenant.apiKey, () => training, say);
+    say('loading the backbone into the isolate …');
+    await warmUp(edge.endpoint, tenant.apiKey);
     const config = { endpoint: edge.endpoint, adminToken, demo: { ...tenant, adapter: DEMO_ADAPTER } };
     await writeLocalConfig(config);
     return { config, edge };

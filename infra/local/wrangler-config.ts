@@ -14,8 +14,8 @@ export async function readEdgeConfig(file = path.join(PROJECT_ROOT, 'wrangler.js
   // Imported lazily: loading wrangler costs about a second, and a second start avoids it.
   const { unstable_readConfig } = await import('wrangler');
   const config = unstable_readConfig({ config: file });
-  const bucket = config.r2_buckets.find((b) => b.binding === 'ARTIFACTS');
-  const database = config.d1_databases.find((d) => d.binding === 'DB');
+  const bucket = config.r2_buckets.find((b: { binding: string }) => b.binding === 'ARTIFACTS');
+  const database = config.d1_databases.find((d: { binding: string }) => d.binding === 'DB');
   if (!bucket?.bucket_name || !database) throw new Error(`${file} must bind an R2 bucket ARTIFACTS and a D1 database DB`);
   return {
     path: file,

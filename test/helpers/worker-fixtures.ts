@@ -87,9 +87,9 @@ export function uploadForm(manifest: unknown, model: Uint8Array): FormData {
 }
 
 /** Miniflare's dispatchFetch does not serialise Node's FormData; encode it here. */
-export async function multipart(form: FormData): Promise<{ body: Uint8Array; headers: Record<string, string> }> {
+export async function multipart(form: FormData): Promise<{ body: ArrayBuffer; headers: Record<string, string> }> {
   const encoded = new Response(form);
-  return { body: new Uint8Array(await encoded.arrayBuffer()), headers: { 'content-type': encoded.headers.get('content-type')! } };
+  return { body: await encoded.arrayBuffer(), headers: { 'content-type': encoded.headers.get('content-type')! } };
 }
 
 export function backboneBlock(backbone: TinyBackbone): FeatureBlock {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeModel } from '../../core/onnx/decode-model';
+import { readTensorData } from '../../core/onnx/tensor-data';
 import { bagOfIds } from '../../core/text/bag-of-ids';
 import { MAX_TEXT_CHARS } from '../../core/text/limits';
 import { Vocabulary } from '../../core/text/vocabulary';
@@ -10,9 +11,7 @@ import { readBackbone, loadTextEmbedder } from '../../trainer/backbones/load-bac
 import { buildTextGloveSif, TEXT_GLOVE_SIF, VOCABULARY_SIZE } from '../../trainer/backbones/text-glove-sif';
 
 function tensorFloats(model: ReturnType<typeof decodeModel>, name: string): Float32Array {
-  const t = model.graph!.initializer.find((i) => i.name === name)!;
-  const raw = t.rawData!;
-  return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  return readTensorData(model.graph!.initializer!.find((i) => i.name === name)!) as Float32Array;
 }
 
 /** The embedding written out in plain TypeScript, in float64, from the same tables. */

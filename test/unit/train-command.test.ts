@@ -41,8 +41,8 @@ describe('graft train / eval', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  for (const head of ['linear', 'mlp']) {
-    it(`trains a ${head} head: same seed and data give identical adapter bytes; ONNX matches TensorFlow.js`, async () => {
+  for (const head of ['hybrid', 'linear', 'mlp']) {
+    it(`trains a ${head} head: same seed and data give identical adapter bytes`, async () => {
       const a = path.join(dir, `${head}-a`);
       const b = path.join(dir, `${head}-b`);
       expect((await graft('train', '--data', csv, '--out', a, '--head', head, '--seed', '7', '--json')).code).toBe(0);
@@ -58,11 +58,26 @@ describe('graft train / eval', () => {
       const report = await readFile(path.join(a, 'report.html'), 'utf8');
       expect(report).toContain('<svg');
       expect(report).toContain('confusion matrix');
+      if (head === 'hybrid') {
+        expect(report).toContain('Learning curve');
+        expect(manifest.training.learning_curve).toHaveLength(4);
+        expect(String(manifest.training.advice)).toMatch(/accuracy/i);
+      }
     });
   }
 
+  it('makes the cross-validated hybrid head the default', async () => {
+    const out = path.join(dir, 'default');
+    const result = await graft('train', '--data', csv, '--out', out, '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).head).toBe('hybrid');
+    const again = await graft('train', '--data', csv, '--out', path.join(dir, 'image-hybrid'), '--backbone', 'image-mobilenetv2', '--head', 'hybrid');
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/text backbones/);
+  });
+
   it('evaluates an adapter with the metrics a user asks for, as text and JSON', async () => {
-    const out = path.join(dir, 'linear-a');
+    const out = path.join(dir, 'hybrid-a');
     const json = await graft('eval', out, '--data', csv, '--json');
     expect(json.code).toBe(0);
     const metrics = JSON.parse(json.stdout);

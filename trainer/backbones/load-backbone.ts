@@ -33,13 +33,16 @@ export async function readBackbone(id: string): Promise<LoadedBackbone> {
   if ((await sha256Hex(model)) !== manifest.sha256) {
     throw new UsageError(`backbone "${id}" in ${dir} does not match its manifest's sha256`, `rebuild it: graft backbones build ${id}`);
   }
-  const vocabulary = await readFile(path.join(dir, manifest.preprocess.vocabulary), 'utf8');
+  // Image backbones have no vocabulary: their preprocessing is all in core/image.
+  const { preprocess } = manifest;
+  const vocabulary = preprocess.routine === 'text-bag-of-ids/v1' ? await readFile(path.join(dir, preprocess.vocabulary), 'utf8') : '';
   return { dir, manifest, model, vocabulary };
 }
 
 /** A backbone ready to embed texts in Node through onnxruntime-node. */
 export async function loadTextEmbedder(id: string): Promise<{ embedder: TextEmbedder; provider: OrtProvider }> {
   const backbone = await readBackbone(id);
+  if (backbone.manifest.modality !== 'text') throw new UsageError(`backbone "${id}" embeds ${backbone.manifest.modality}s, not texts`, 'pick a text backbone');
   const { session, provider } = await createNodeSession(backbone.model);
   const embedder = textEmbedder(backbone.manifest, Vocabulary.parse(backbone.vocabulary), async (batch) => {
     const result = await session.run({

@@ -4,10 +4,6 @@ import { parseFlags } from '../cli/parse-flags';
 import { UsageError } from '../cli/usage-error';
 import { backboneDir } from '../paths';
 
-export const BACKBONES_BUILD_HELP = `graft backbones build [id…] [--json]
-  Builds backbones under .graft/backbones/<id>/ (default: all of ${KNOWN_BACKBONES.join(', ')}).
-  Rebuilding gives byte-identical files.`;
-
 export async function backbonesBuildCommand(argv: readonly string[]): Promise<void> {
   const { flags, positionals } = parseFlags('backbones build', argv, { json: 'boolean' }, z.object({ json: z.boolean().default(false) }));
   const ids = positionals.length ? positionals : KNOWN_BACKBONES;

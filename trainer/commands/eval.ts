@@ -9,9 +9,6 @@ import { loadTextDataset } from '../data/load-text-dataset';
 import { argmaxRows, classificationMetrics } from '../eval/classification-metrics';
 import { extractFeatures } from '../features/extract-features';
 
-export const EVAL_HELP = `graft eval <adapter dir> --data <csv|jsonl|dir|s3://…> [--text-column text] [--label-column label] [--json]
-  Accuracy, macro-F1, per-class precision and recall and the confusion matrix of an adapter on labelled data.`;
-
 const Flags = z.object({
   data: z.string({ error: 'is required' }).min(1),
   textColumn: z.string().optional(),

@@ -5,38 +5,25 @@ import { z } from 'zod';
 import { headModel } from '../../core/heads/head-model';
 import { sha256Hex } from '../../core/hash/sha256';
 import { ADAPTER_FORMAT, AdapterManifest, HeadKind } from '../../core/schemas/adapter-manifest';
-import type { FeatureBlock } from '../../core/schemas/feature-block';
+import type { BackboneFeature, FeatureBlock } from '../../core/schemas/feature-block';
 import { Slug } from '../../core/schemas/common';
 import { ADAPTER_FILES } from '../adapters/local-adapter';
 import { runHead } from '../adapters/run-head';
-import { DEFAULT_BACKBONE } from '../backbones/known-backbones';
+import { BACKBONE_MODALITY, DEFAULT_BACKBONE } from '../backbones/known-backbones';
+import { UsageError } from '../cli/usage-error';
 import { loadTextEmbedder } from '../backbones/load-backbone';
 import { parseFlags } from '../cli/parse-flags';
 import { checkTextDataset } from '../data/check-text-dataset';
 import { loadTextDataset } from '../data/load-text-dataset';
-import { argmaxRows, classificationMetrics } from '../eval/classification-metrics';
 import { extractFeatures } from '../features/extract-features';
 import { writeFolderAtomically } from '../fs/write-folder-atomically';
-import { stratifiedSplit } from '../heads/stratified-split';
-import { DEFAULT_TRAIN_OPTIONS, trainHead } from '../heads/train-head';
-import { maxAbsDiff, tfHeadProbs } from '../heads/tf-head-probs';
-import { seededRandom } from '../random';
+import { imageTrainingInputs } from './image-training-inputs';
+import { hybridHead } from '../heads/hybrid-head';
+import { neuralHead } from '../heads/neural-head';
+import { maxAbsDiff } from '../heads/tf-head-probs';
+import { DEFAULT_TRAIN_OPTIONS } from '../heads/train-head';
 import { reportHtml } from '../report/report-html';
-import { tfBackend } from '../runtime/tf-backend';
 import { uploadFolder } from '../storage/s3-folder';
-
-export const TRAIN_HELP = `graft train --data <csv|jsonl|dir|s3://…> --out <dir|s3://…> [options]
-  --backbone <id>        frozen backbone (default ${DEFAULT_BACKBONE})
-  --text-column <name>   CSV/JSONL text column (default text)
-  --label-column <name>  CSV/JSONL label column (default label)
-  --head linear|mlp      adapter head (default linear)
-  --name <name>          adapter name (default: the --out folder's name)
-  --seed <n>             seed for the split, initial weights and shuffling (default 42)
-  --validation <f>       share of each class held out for validation (default 0.2)
-  --epochs <n>           most epochs (default ${DEFAULT_TRAIN_OPTIONS.maxEpochs}); early stopping usually ends sooner
-  --l2 <x>               L2 penalty on the weights (default ${DEFAULT_TRAIN_OPTIONS.l2})
-  --s3-endpoint <url>    S3-compatible endpoint (R2, MinIO) for s3:// data or output
-  --json                 print the result as JSON`;
 
 const Flags = z.object({
   data: z.string({ error: 'is required' }).min(1),
@@ -44,7 +31,7 @@ const Flags = z.object({
   backbone: z.string().default(DEFAULT_BACKBONE),
   textColumn: z.string().optional(),
   labelColumn: z.string().optional(),
-  head: HeadKind.exclude(['hybrid']).default('linear'),
+  head: HeadKind.optional(),
   name: Slug.optional(),
   seed: z.coerce.number().int().nonnegative().default(42),
   validation: z.coerce.number().gt(0).lt(1).default(0.2),
@@ -73,78 +60,67 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
     if (!flags.json) console.error(line);
   };
 
-  const dataset = await loadTextDataset(flags.data, { textColumn: flags.textColumn, labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint });
-  checkTextDataset(dataset);
-  const backend = await tfBackend();
-  const { embedder, provider } = await loadTextEmbedder(flags.backbone);
-  say(`graft train: ${dataset.examples.length} examples, ${dataset.labels.length} labels · TensorFlow.js backend: ${backend} · ONNX Runtime: onnxruntime-node (${provider})`);
-
-  const texts = dataset.examples.map((e) => e.text);
-  const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
-  const labels = Int32Array.from(dataset.examples, (e) => labelIndex.get(e.label)!);
-  const blocks: FeatureBlock[] = [{ source: embedder.manifest.id, sha256: embedder.manifest.sha256, dim: embedder.manifest.output.dim }];
-  const features = await extractFeatures(blocks, texts, new Map([[embedder.manifest.id, embedder]]), flags.json);
-  const dim = blocks.reduce((sum, b) => sum + b.dim, 0);
-
-  const split = stratifiedSplit(labels, dataset.labels.length, flags.validation, seededRandom(flags.seed));
-  const trained = await trainHead(
-    { features, dim, labels, classes: dataset.labels.length },
-    split,
-    { ...DEFAULT_TRAIN_OPTIONS, kind: flags.head, seed: flags.seed, maxEpochs: flags.epochs, l2: flags.l2 },
-  );
+  const image = BACKBONE_MODALITY[flags.backbone] === 'image';
+  const head = flags.head ?? (image ? 'linear' : 'hybrid');
+  if (image && head === 'hybrid') throw new UsageError('--head hybrid mixes in word n-grams, so it is for text backbones', 'use --head linear or --head mlp with an image backbone');
+  const inputs = image
+    ? { ...(await imageTrainingInputs(flags.backbone, flags.data, { labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint, quiet: flags.json }, say)), texts: [] }
+    : await textTrainingInputs(flags, say);
+  const { dataset, labels, blocks, features, provider, texts } = inputs;
+  const backbone = blocks[0] as BackboneFeature;
+  const outcome =
+    head === 'hybrid'
+      ? hybridHead(backbone, features, texts, labels, dataset.labels, flags.seed)
+      : await neuralHead(backbone, features, labels, dataset.labels, { kind: head, seed: flags.seed, epochs: flags.epochs, l2: flags.l2, validation: flags.validation, say });
   const name = flags.name ?? defaultName(flags.out);
-  const model = headModel(trained.spec);
+  const model = headModel(outcome.spec);
 
-  const validationRows = new Float32Array(split.validation.length * dim);
-  split.validation.forEach((index, row) => validationRows.set(features.subarray(index * dim, (index + 1) * dim), row * dim));
-  const probs = await runHead(model, validationRows, split.validation.length);
-  // The exported graph must compute what TensorFlow.js trained; a gap means an export bug.
-  const exportGap = maxAbsDiff(probs, tfHeadProbs(trained.spec, validationRows, split.validation.length));
-  if (!(exportGap <= EXPORT_TOLERANCE)) throw new Error(`ONNX export differs from TensorFlow.js by ${exportGap}`);
-  const metrics = classificationMetrics(
-    split.validation.map((i) => labels[i]!),
-    argmaxRows(probs, dataset.labels.length),
-    dataset.labels,
-  );
+  // The exported graph must compute what the trainer fitted; a gap means an export bug.
+  const { reference } = outcome;
+  const exportGap = maxAbsDiff(await runHead(model, reference.features, reference.rows), reference.probs);
+  if (!(exportGap <= EXPORT_TOLERANCE)) throw new Error(`ONNX export differs from the trained head by ${exportGap}`);
+  const { metrics } = outcome;
 
   const manifest = AdapterManifest.parse({
     format: ADAPTER_FORMAT,
     name,
     task: 'multiclass',
     labels: dataset.labels,
-    features: blocks,
+    features: outcome.blocks,
     output: 'probs',
-    temperature: trained.temperature,
     model: { sha256: await sha256Hex(model), bytes: model.length },
     metrics,
-    training: {
-      head: flags.head,
-      seed: flags.seed,
-      backbone: flags.backbone,
-      data_sha256: dataset.sha256,
-      examples: dataset.examples.length,
-      train_examples: split.train.length,
-      validation_examples: split.validation.length,
-      epochs_run: trained.history.length,
-      best_epoch: trained.bestEpoch,
-      l2: flags.l2,
-      tf_backend: backend,
-    },
+    training: { head, seed: flags.seed, backbone: flags.backbone, data_sha256: dataset.sha256, examples: dataset.examples.length, ...outcome.training },
   });
   const files = {
     [ADAPTER_FILES.model]: model,
     [ADAPTER_FILES.manifest]: JSON.stringify(manifest, null, 2) + '\n',
-    [ADAPTER_FILES.report]: reportHtml(manifest, { history: trained.history }),
+    [ADAPTER_FILES.report]: reportHtml(manifest, { history: outcome.history, sections: outcome.reportSections }),
   };
   await writeOutput(flags.out, files, flags.s3Endpoint);
 
   const seconds = (Date.now() - started) / 1000;
   if (flags.json) {
-    console.log(JSON.stringify({ out: flags.out, name, sha256: manifest.model!.sha256, metrics, seconds, backend, provider }));
+    console.log(JSON.stringify({ out: flags.out, name, head, sha256: manifest.model!.sha256, metrics, training: manifest.training, seconds, provider }));
   } else {
-    say(`validation accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)} on ${metrics.examples} held-out examples`);
+    say(`${head} head · accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)} by ${String(outcome.training.evaluation)}`);
+    if (typeof outcome.training.advice === 'string') say(outcome.training.advice);
     say(`wrote ${flags.out}/{${Object.keys(files).join(',')}} in ${seconds.toFixed(1)} s`);
   }
+}
+
+async function textTrainingInputs(flags: z.infer<typeof Flags>, say: (line: string) => void) {
+  const dataset = await loadTextDataset(flags.data, { textColumn: flags.textColumn, labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint });
+  checkTextDataset(dataset);
+  const { embedder, provider } = await loadTextEmbedder(flags.backbone);
+  say(`graft train: ${dataset.examples.length} examples, ${dataset.labels.length} labels · ONNX Runtime: onnxruntime-node (${provider})`);
+
+  const texts = dataset.examples.map((e) => e.text);
+  const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
+  const labels = Int32Array.from(dataset.examples, (e) => labelIndex.get(e.label)!);
+  const blocks: FeatureBlock[] = [{ source: embedder.manifest.id, sha256: embedder.manifest.sha256, dim: embedder.manifest.output.dim }];
+  const features = await extractFeatures(blocks, texts, new Map([[embedder.manifest.id, embedder]]), flags.json);
+  return { dataset, labels, blocks, features, provider, texts };
 }
 
 async function writeOutput(out: string, files: Record<string, Uint8Array | string>, s3Endpoint: string | undefined): Promise<void> {

@@ -9,7 +9,7 @@ import { graftHome } from '../paths';
 
 const BATCH = 256;
 
-async function cached(key: string, rows: number, dim: number, compute: () => Promise<Float32Array>): Promise<Float32Array> {
+export async function cached(key: string, rows: number, dim: number, compute: () => Promise<Float32Array>): Promise<Float32Array> {
   const file = path.join(graftHome(), 'cache', 'features', `${key}.f32`);
   try {
     const bytes = await readFile(file);

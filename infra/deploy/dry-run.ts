@@ -1,0 +1,45 @@
+import { rm } from 'node:fs/promises';
+import { backboneUploads, builtBackboneManifest } from '../local/backbone-uploads';
+import { KNOWN_BACKBONES } from '../../trainer/backbones/known-backbones';
+import { runWrangler } from '../wrangler/run-wrangler';
+import { measureBundle, type BundleSize } from './bundle-size';
+import { readRawConfig } from './deploy-config';
+import { deployPaths } from './deploy-paths';
+import { deployPlan, type PlanStep } from './deploy-plan';
+import { checkBackbones, checkBundle, type Check } from './size-checks';
+import { wranglerSteps } from './wrangler-steps';
+
+export interface DryRunReport {
+  bundle: BundleSize;
+  checks: Check[];
+  plan: PlanStep[];
+  ok: boolean;
+}
+
+export type Runner = (args: readonly string[], input?: string) => Promise<string>;
+export const wranglerRunner: Runner = (args, input) => runWrangler(args, input === undefined ? {} : { input });
+
+/** Everything a deploy can check without an account: the real bundle, its size, backbone budgets, the plan. */
+export async function dryRun(run: Runner = wranglerRunner, outDir = deployPaths().bundle): Promise<DryRunReport> {
+  const paths = deployPaths();
+  const raw = await readRawConfig(paths.committedConfig);
+  await rm(outDir, { recursive: true, force: true });
+  await run(wranglerSteps.bundle(paths.committedConfig, outDir));
+  const bundle = await measureBundle(outDir);
+  const vars = (raw.vars ?? {}) as Record<string, string>;
+  // The edge's default (functions/limits.ts) when the config sets none; infra may not import functions/.
+  const cacheBytes = Number(vars.ADAPTER_CACHE_BYTES) || 32 * 1024 * 1024;
+  const manifests = await Promise.all(KNOWN_BACKBONES.map(builtBackboneManifest));
+  const checks = [...checkBundle(bundle), ...checkBackbones(manifests, cacheBytes)];
+  const buckets = (raw.r2_buckets ?? []) as { binding: string; bucket_name: string }[];
+  const databases = (raw.d1_databases ?? []) as { binding: string; database_name: string }[];
+  const objects = (await backboneUploads()).map(({ key, contentType }) => ({ key, contentType }));
+  const plan = deployPlan({
+    bucket: buckets.find((b) => b.binding === 'ARTIFACTS')?.bucket_name ?? 'graft-artifacts',
+    database: databases.find((d) => d.binding === 'DB')?.database_name ?? 'graft',
+    config: paths.config,
+    objectsDir: paths.objects,
+    objects,
+  });
+  return { bundle, checks, plan, ok: checks.every((c) => c.ok) };
+}

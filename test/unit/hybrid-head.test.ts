@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { headModel } from '../../core/heads/head-model';
+import { runHead } from '../../trainer/adapters/run-head';
+import { hashedNgramMatrix } from '../../trainer/features/ngram-matrix';
+import type { FeatureMatrix } from '../../trainer/heads/feature-matrix';
+import { curveAdvice, learningCurve } from '../../trainer/heads/learning-curve';
+import { predictLogistic } from '../../trainer/heads/logistic-regression';
+import { trainHybrid, type HybridCandidate } from '../../trainer/heads/train-hybrid';
+import { seededRandom } from '../../trainer/random';
+
+const WORDS = { sport: ['match', 'goal', 'team', 'score', 'coach', 'league'], money: ['bank', 'loan', 'rate', 'price', 'stock', 'fund'], food: ['bread', 'soup', 'salt', 'cook', 'bake', 'taste'] };
+const SPEC = { dim: 256, ngrams: [1, 2] };
+
+function corpus(perClass: number, seed: number) {
+  const random = seededRandom(seed);
+  const names = Object.keys(WORDS) as (keyof typeof WORDS)[];
+  const texts: string[] = [];
+  const labels: number[] = [];
+  names.forEach((name, label) => {
+    for (let i = 0; i < perClass; i++) {
+      const own = WORDS[name];
+      const other = WORDS[names[(label + 1) % names.length]!];
+      texts.push(Array.from({ length: 8 }, () => (random() < 0.7 ? own : other)[Math.floor(random() * 6)]).join(' '));
+      labels.push(label);
+    }
+  });
+  const dense = Float32Array.from({ length: texts.length * 4 }, (_, i) => (labels[Math.floor(i / 4)]! === i % 4 ? 0.6 : 0) + random() * 0.8);
+  const matrix: FeatureMatrix = { rows: texts.length, dense: { dim: 4, values: dense }, sparse: hashedNgramMatrix(texts, SPEC) };
+  return { matrix, labels: Int32Array.from(labels), texts };
+}
+
+/** The head's dense input, blocks side by side, as the edge assembles it. */
+function denseInput(matrix: FeatureMatrix, candidate: HybridCandidate): Float32Array {
+  const useDense = candidate.blocks !== 'ngrams';
+  const useSparse = candidate.blocks !== 'backbone';
+  const width = (useDense ? 4 : 0) + (useSparse ? SPEC.dim : 0);
+  const out = new Float32Array(matrix.rows * width);
+  for (let r = 0; r < matrix.rows; r++) {
+    if (useDense) out.set(matrix.dense!.values.subarray(r * 4, r * 4 + 4), r * width);
+    const { rowStart, indices, values } = matrix.sparse!;
+    if (useSparse) for (let p = rowStart[r]!; p < rowStart[r + 1]!; p++) out[r * width + (useDense ? 4 : 0) + indices[p]!] = values[p]!;
+  }
+  return out;
+}
+
+describe('hybrid head', () => {
+  it('exports to ONNX that matches the training code to 1e-5, for every block choice', async () => {
+    const { matrix, labels } = corpus(20, 3);
+    for (const blocks of ['backbone', 'ngrams', 'both'] as const) {
+      const candidate = { blocks, backboneScale: blocks === 'ngrams' ? 0 : 2, C: 10 };
+      const result = trainHybrid(matrix, labels, 3, 1, [candidate]);
+      const onnx = await runHead(headModel(result.spec), denseInput(matrix, candidate), matrix.rows);
+      const reference = predictLogistic(result.model, matrix);
+      const gap = Math.max(...Array.from(onnx, (v, i) => Math.abs(v - reference[i]!)));
+      expect(gap, blocks).toBeLessThan(1e-5);
+    }
+  });
+
+  it('is deterministic and keeps the robust default unless the data clearly prefers another mix', () => {
+    const { matrix, labels } = corpus(4, 5);
+    const a = trainHybrid(matrix, labels, 3, 9);
+    const b = trainHybrid(matrix, labels, 3, 9);
+    expect(Array.from(a.model.params)).toEqual(Array.from(b.model.params));
+    expect(a.repeats).toBeGreaterThan(1);
+    expect(a.scores).toHaveLength(10);
+    expect(a.choice.accuracy).toBeGreaterThan(0.5);
+  });
+
+  it('draws a learning curve on the tenant data and says what more labels would buy', () => {
+    const { matrix, labels } = corpus(40, 7);
+    const result = trainHybrid(matrix, labels, 3, 2);
+    const curve = learningCurve(matrix, labels, 3, result.idf, result.choice, 2);
+    expect(curve.map((p) => p.fraction)).toEqual([0.25, 0.5, 0.75, 1]);
+    expect(curve.at(-1)!.examples).toBe(120);
+    expect(curveAdvice(curve)).toMatch(/accuracy/i);
+    expect(curveAdvice([{ fraction: 0.5, examples: 50, accuracy: 0.7 }, { fraction: 1, examples: 100, accuracy: 0.8 }])).toMatch(/Doubling .*about 200\).*about 90\.0 %/);
+    expect(curveAdvice([{ fraction: 0.5, examples: 50, accuracy: 0.95 }, { fraction: 1, examples: 100, accuracy: 0.95 }])).toMatch(/levelled off/);
+  });
+});

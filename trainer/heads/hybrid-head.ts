@@ -1,0 +1,79 @@
+import type { BackboneFeature, FeatureBlock, HashedNgramsFeature } from '../../core/schemas/feature-block';
+import { argmaxRows, classificationMetrics } from '../eval/classification-metrics';
+import { hashedNgramMatrix } from '../features/ngram-matrix';
+import { svgLineChart } from '../report/svg-line-chart';
+import { selectRows, type FeatureMatrix } from './feature-matrix';
+import type { HeadOutcome } from './head-outcome';
+import { curveAdvice, learningCurve } from './learning-curve';
+import { predictLogistic } from './logistic-regression';
+import { trainHybrid } from './train-hybrid';
+
+/** Rows checked against the exported ONNX: enough to catch any export bug, cheap at 16k columns. */
+const REFERENCE_ROWS = 256;
+/** Largest hashed block; fewer buckets when many labels would make the head big (≈ 2 MiB cap). */
+const MAX_HASH_DIM = 1 << 14;
+const HEAD_BYTES_BUDGET = 2 * 1024 * 1024;
+
+export function hashedBlock(classes: number): HashedNgramsFeature {
+  let dim = MAX_HASH_DIM;
+  while (dim > 1024 && dim * classes * 4 > HEAD_BYTES_BUDGET) dim /= 2;
+  return { source: 'hashed-ngrams', dim, ngrams: [1, 2] };
+}
+
+/** Dense head input (the blocks side by side) for some rows, as the edge will build it. */
+function denseRows(matrix: FeatureMatrix, blocks: readonly FeatureBlock[]): Float32Array {
+  const width = blocks.reduce((sum, b) => sum + b.dim, 0);
+  const out = new Float32Array(matrix.rows * width);
+  for (let r = 0; r < matrix.rows; r++) {
+    let offset = 0;
+    for (const block of blocks) {
+      if (block.source === 'hashed-ngrams') {
+        const { rowStart, indices, values } = matrix.sparse!;
+        for (let p = rowStart[r]!; p < rowStart[r + 1]!; p++) out[r * width + offset + indices[p]!] = values[p]!;
+      } else {
+        out.set(matrix.dense!.values.subarray(r * block.dim, (r + 1) * block.dim), r * width + offset);
+      }
+      offset += block.dim;
+    }
+  }
+  return out;
+}
+
+/**
+ * The default head: backbone features and a hashed word/bigram TF-IDF block, whose mix and
+ * regularisation cross-validation picks on the tenant's own labels. Metrics are out-of-fold.
+ */
+export function hybridHead(backbone: BackboneFeature, embeddings: Float32Array, texts: readonly string[], labels: Int32Array, names: readonly string[], seed: number): HeadOutcome {
+  const classes = names.length;
+  const ngrams = hashedBlock(classes);
+  const matrix: FeatureMatrix = { rows: texts.length, dense: { dim: backbone.dim, values: embeddings }, sparse: hashedNgramMatrix(texts, ngrams) };
+  const result = trainHybrid(matrix, labels, classes, seed);
+  const { choice } = result;
+  const blocks: FeatureBlock[] = choice.blocks === 'backbone' ? [backbone] : choice.blocks === 'ngrams' ? [ngrams] : [backbone, ngrams];
+
+  const curve = learningCurve(matrix, labels, classes, result.idf, choice, seed);
+  const advice = curveAdvice(curve);
+  const chart = svgLineChart('learning curve', 'labelled examples', [{ name: 'cross-validated accuracy', color: '#2ca02c', points: curve.map((p) => ({ x: p.examples, y: p.accuracy })) }]);
+  const table = result.scores
+    .map((s) => `<tr><td>${s.blocks}</td><td>${s.blocks === 'both' ? s.backboneScale : '–'}</td><td>${s.C}</td><td>${s.accuracy.toFixed(4)}</td><td>${s.logLoss.toFixed(4)}</td></tr>`)
+    .join('');
+
+  const sample = selectRows(matrix, [...Array(Math.min(REFERENCE_ROWS, texts.length)).keys()]);
+  return {
+    spec: result.spec,
+    blocks,
+    metrics: classificationMetrics(labels, argmaxRows(Float32Array.from(result.outOfFold[0]!), classes), names),
+    training: {
+      evaluation: `${result.folds}-fold cross-validation${result.repeats > 1 ? `, repeated ${result.repeats} times` : ''} (out-of-fold predictions)`,
+      choice: { blocks: choice.blocks, backbone_scale: choice.backboneScale, C: choice.C, cv_accuracy: Number(choice.accuracy.toFixed(4)) },
+      learning_curve: curve.map((p) => ({ examples: p.examples, accuracy: Number(p.accuracy.toFixed(4)) })),
+      advice,
+    },
+    history: [],
+    reportSections: [
+      `<h2>Learning curve</h2>\n${chart}\n<p>${advice}</p>`,
+      `<h2>Head selection</h2><p>Chosen: <b>${choice.blocks}</b>${choice.blocks === 'both' ? `, backbone weight ${choice.backboneScale}` : ''}, C = ${choice.C}.</p><table><tr><th>blocks</th><th>backbone weight</th><th>C</th><th>CV accuracy</th><th>CV log-loss</th></tr>${table}</table>`,
+    ],
+    reference: { features: denseRows(sample, blocks), rows: sample.rows, probs: Float32Array.from(predictLogistic(result.model, sample)) },
+  };
+}

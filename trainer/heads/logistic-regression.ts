@@ -1,0 +1,132 @@
+import type { FeatureMatrix } from './feature-matrix';
+import { lbfgs } from './lbfgs';
+
+export interface LogisticOptions {
+  /** Inverse regularisation strength, as in scikit-learn: C·Σ loss + ½‖W‖². */
+  C: number;
+  /** Multiplies the dense block; 0 leaves it out. */
+  denseScale: number;
+  /** Per-column multipliers of the sparse block (IDF × block scale); null leaves it out. */
+  sparseScale: Float32Array | null;
+  /** Weigh classes by n / (K · n_class). */
+  balanced: boolean;
+  /** Warm start: weights of an earlier fit with the same blocks. */
+  init?: Float64Array;
+}
+
+/** Fitted multinomial logistic regression on the scaled blocks: params = [W (D×K) row-major, b (K)]. */
+export interface LogisticModel {
+  params: Float64Array;
+  classes: number;
+  denseDim: number;
+  sparseDim: number;
+  options: LogisticOptions;
+}
+
+/** Both blocks, scaled, as one row-major list of (column, value) entries: one tight loop serves
+ * the forward and the backward pass. */
+interface ScaledRows {
+  rowStart: Int32Array;
+  columns: Int32Array;
+  values: Float64Array;
+}
+
+function scaledRows(matrix: FeatureMatrix, denseDim: number, sparseDim: number, options: LogisticOptions): ScaledRows {
+  const sparse = sparseDim ? matrix.sparse! : null;
+  const rowStart = new Int32Array(matrix.rows + 1);
+  for (let r = 0; r < matrix.rows; r++) rowStart[r + 1] = rowStart[r]! + denseDim + (sparse ? sparse.rowStart[r + 1]! - sparse.rowStart[r]! : 0);
+  const columns = new Int32Array(rowStart[matrix.rows]!);
+  const values = new Float64Array(rowStart[matrix.rows]!);
+  for (let r = 0; r < matrix.rows; r++) {
+    let at = rowStart[r]!;
+    for (let j = 0; j < denseDim; j++, at++) {
+      columns[at] = j;
+      values[at] = matrix.dense!.values[r * denseDim + j]! * options.denseScale;
+    }
+    if (sparse) {
+      for (let p = sparse.rowStart[r]!; p < sparse.rowStart[r + 1]!; p++, at++) {
+        columns[at] = denseDim + sparse.indices[p]!;
+        values[at] = sparse.values[p]! * options.sparseScale![sparse.indices[p]!]!;
+      }
+    }
+  }
+  return { rowStart, columns, values };
+}
+
+function blockDims(matrix: FeatureMatrix, options: LogisticOptions): { denseDim: number; sparseDim: number } {
+  return {
+    denseDim: options.denseScale > 0 && matrix.dense ? matrix.dense.dim : 0,
+    sparseDim: options.sparseScale && matrix.sparse ? matrix.sparse.dim : 0,
+  };
+}
+
+/** Softmax probabilities of every row into `out`; returns Σ weight · (−log p(label)) if labels given. */
+function forward(rows: ScaledRows, params: Float64Array, K: number, biasAt: number, out: Float64Array, labels?: Int32Array, weight?: Float64Array): number {
+  const { rowStart, columns, values } = rows;
+  let loss = 0;
+  for (let r = 0; r + 1 < rowStart.length; r++) {
+    const o = r * K;
+    for (let k = 0; k < K; k++) out[o + k] = params[biasAt + k]!;
+    for (let p = rowStart[r]!; p < rowStart[r + 1]!; p++) {
+      const x = values[p]!;
+      const base = columns[p]! * K;
+      for (let k = 0; k < K; k++) out[o + k]! += x * params[base + k]!;
+    }
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) max = Math.max(max, out[o + k]!);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += out[o + k] = Math.exp(out[o + k]! - max);
+    for (let k = 0; k < K; k++) out[o + k]! /= sum;
+    if (labels) loss -= weight![r]! * Math.log(Math.max(out[o + labels[r]!]!, 1e-300));
+  }
+  return loss;
+}
+
+export function fitLogistic(matrix: FeatureMatrix, labels: Int32Array, classes: number, options: LogisticOptions): LogisticModel {
+  const { denseDim, sparseDim } = blockDims(matrix, options);
+  const rows = scaledRows(matrix, denseDim, sparseDim, options);
+  const K = classes;
+  const n = matrix.rows;
+  const counts = new Float64Array(K);
+  for (const label of labels) counts[label]! += 1;
+  const weight = Float64Array.from(labels, (label) => (options.balanced ? n / (K * counts[label]!) : 1));
+  const lambda = 1 / (options.C * n);
+  const biasAt = (denseDim + sparseDim) * K;
+  const probs = new Float64Array(n * K);
+
+  const objective = (params: Float64Array, grad: Float64Array): number => {
+    const loss = forward(rows, params, K, biasAt, probs, labels, weight);
+    grad.fill(0);
+    for (let r = 0; r < n; r++) {
+      const o = r * K;
+      const w = weight[r]! / n;
+      for (let k = 0; k < K; k++) {
+        probs[o + k] = w * (probs[o + k]! - (labels[r] === k ? 1 : 0));
+        grad[biasAt + k]! += probs[o + k]!;
+      }
+      for (let p = rows.rowStart[r]!; p < rows.rowStart[r + 1]!; p++) {
+        const x = rows.values[p]!;
+        const base = rows.columns[p]! * K;
+        for (let k = 0; k < K; k++) grad[base + k]! += x * probs[o + k]!;
+      }
+    }
+    let penalty = 0;
+    for (let i = 0; i < biasAt; i++) {
+      penalty += params[i]! * params[i]!;
+      grad[i]! += lambda * params[i]!;
+    }
+    return loss / n + 0.5 * lambda * penalty;
+  };
+
+  const params = options.init ? Float64Array.from(options.init) : new Float64Array(biasAt + K);
+  lbfgs(objective, params, { maxIterations: 300, tolerance: 1e-5 });
+  return { params, classes, denseDim, sparseDim, options };
+}
+
+/** Class probabilities [rows × K]. */
+export function predictLogistic(model: LogisticModel, matrix: FeatureMatrix): Float64Array {
+  const out = new Float64Array(matrix.rows * model.classes);
+  const rows = scaledRows(matrix, model.denseDim, model.sparseDim, model.options);
+  forward(rows, model.params, model.classes, (model.denseDim + model.sparseDim) * model.classes, out);
+  return out;
+}
