@@ -1,4 +1,5 @@
 import type { AdapterModelErrorCode } from '../core/onnx/adapter-model-error';
+import { IMAGE_PROBLEMS } from './images/image-problems';
 
 /**
  * Every error the API returns, as RFC 9457 problem+json `{type, title, status, detail, code}`.
@@ -57,6 +58,7 @@ export const PROBLEMS = {
   backbone_not_found: [404, 'Backbone not found'],
   trial_run_failed: [422, 'Adapter failed its trial run'],
   ...validatorCodes,
+  ...IMAGE_PROBLEMS,
   // Server side
   backbone_corrupt: [500, 'Backbone artifacts are corrupt'],
   version_conflict: [503, 'Could not allocate a version, retry'],

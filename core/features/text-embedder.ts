@@ -1,5 +1,5 @@
 import type { BackboneManifest } from '../schemas/backbone-manifest';
-import { textBatch, type TextBatch } from '../text/bag-of-ids';
+import { textBatch, tokensBatch, type TextBatch } from '../text/bag-of-ids';
 import type { Vocabulary } from '../text/vocabulary';
 
 /** Runs the backbone graph on prepared inputs; Node and workerd plug in their ONNX Runtime. */
@@ -11,6 +11,8 @@ export interface TextEmbedder {
   readonly modality?: 'text';
   readonly manifest: BackboneManifest;
   embed(texts: readonly string[]): Promise<Float32Array>;
+  /** The same, from each text's `tokenize` result, so a caller that tokenized once reuses it. */
+  embedTokens?(tokens: readonly (readonly string[])[]): Promise<Float32Array>;
 }
 
 export function textEmbedder(manifest: BackboneManifest, vocabulary: Vocabulary, run: RunTextBackbone): TextEmbedder {
@@ -18,5 +20,6 @@ export function textEmbedder(manifest: BackboneManifest, vocabulary: Vocabulary,
     modality: 'text',
     manifest,
     embed: (texts) => run(textBatch(texts, vocabulary)),
+    embedTokens: (tokens) => run(tokensBatch(tokens, vocabulary)),
   };
 }

@@ -145,4 +145,7 @@ export const Health = z.object({
   backbones: z.array(BackboneRef).meta({ description: 'backbones loaded in this isolate' }),
   adapters_cached: z.number().int().nonnegative(),
   adapter_cache_bytes: z.number().int().nonnegative(),
+  adapter_cache_hits: z.number().int().nonnegative().meta({ description: 'adapter lookups served from this isolate since it started' }),
+  adapter_cache_misses: z.number().int().nonnegative().meta({ description: 'adapter lookups that read R2 (or waited on a read)' }),
+  ort_heap_bytes: z.number().int().nonnegative().meta({ description: "ONNX Runtime's wasm heap in this isolate (0 before it loads); it never shrinks" }),
 });

@@ -9,10 +9,15 @@ export interface BagOfIds {
 }
 
 export function bagOfIds(text: string, vocabulary: Vocabulary, maxDistinct = MAX_DISTINCT_TOKENS): BagOfIds {
+  return bagOfTokens(tokenize(text), vocabulary, maxDistinct);
+}
+
+/** The same bag from `tokenize(text)`, when the caller already has the tokens. */
+export function bagOfTokens(tokens: readonly string[], vocabulary: Vocabulary, maxDistinct = MAX_DISTINCT_TOKENS): BagOfIds {
   const slot = new Map<number, number>();
   const ids: number[] = [];
   const counts: number[] = [];
-  for (const token of tokenize(text)) {
+  for (const token of tokens) {
     const id = vocabulary.id(token);
     if (id === 0) continue;
     const at = slot.get(id);
@@ -37,7 +42,15 @@ export interface TextBatch {
 }
 
 export function textBatch(texts: readonly string[], vocabulary: Vocabulary): TextBatch {
-  const bags = texts.map((text) => bagOfIds(text, vocabulary));
+  return batchOfBags(texts.map((text) => bagOfIds(text, vocabulary)));
+}
+
+/** textBatch from each text's `tokenize` result. */
+export function tokensBatch(tokens: readonly (readonly string[])[], vocabulary: Vocabulary): TextBatch {
+  return batchOfBags(tokens.map((t) => bagOfTokens(t, vocabulary)));
+}
+
+function batchOfBags(bags: readonly BagOfIds[]): TextBatch {
   const width = bags.reduce((widest, bag) => Math.max(widest, bag.ids.length), 1);
   const ids = new Int32Array(bags.length * width);
   const counts = new Float32Array(bags.length * width);

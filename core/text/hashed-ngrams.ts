@@ -12,15 +12,19 @@ export interface SparseVector {
   values: Float32Array;
 }
 
-// FNV-1a over UTF-16 code units: tiny, fast, identical in every JavaScript runtime.
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
+// FNV-1a over UTF-16 code units: tiny, fast, identical in every JavaScript runtime. Streaming, so
+// `n:word word` hashes without building the string (the serving hot path).
+const FNV_OFFSET = 0x811c9dc5;
+
+function fnvUpdate(hash: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return hash >>> 0;
+  return hash;
 }
+
+const SPACE = ' ';
 
 /**
  * Word n-grams hashed into `dim` buckets, sublinear term frequency (1 + ln tf), L2-normalised.
@@ -28,12 +32,19 @@ function fnv1a(text: string): number {
  * them into the head's weights and the edge only needs this routine.
  */
 export function hashedNgramsSparse(text: string, spec: HashedNgramsSpec): SparseVector {
-  const tokens = tokenize(text);
+  return hashedNgramsSparseFromTokens(tokenize(text), spec);
+}
+
+/** The same vector from `tokenize(text)`, when the caller already has the tokens. */
+export function hashedNgramsSparseFromTokens(tokens: readonly string[], spec: HashedNgramsSpec): SparseVector {
   const tf = new Map<number, number>();
   for (const n of spec.ngrams) {
+    // Bucket of the string `${n}:${tokens.slice(i, i + n).join(' ')}`.
+    const prefix = fnvUpdate(FNV_OFFSET, `${n}:`);
     for (let i = 0; i + n <= tokens.length; i++) {
-      const gram = n === 1 ? tokens[i]! : tokens.slice(i, i + n).join(' ');
-      const bucket = fnv1a(`${n}:${gram}`) % spec.dim;
+      let hash = fnvUpdate(prefix, tokens[i]!);
+      for (let j = 1; j < n; j++) hash = fnvUpdate(fnvUpdate(hash, SPACE), tokens[i + j]!);
+      const bucket = (hash >>> 0) % spec.dim;
       tf.set(bucket, (tf.get(bucket) ?? 0) + 1);
     }
   }

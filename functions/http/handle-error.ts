@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { BackboneMismatchError } from '../../core/features/assemble-features';
+import { imageProblemOf } from '../images/image-problems';
 import { Problem, problemResponse, type ProblemCode } from '../problems';
 
 const HTTP_CODES: Record<number, ProblemCode> = {
@@ -21,6 +22,8 @@ function toProblem(error: unknown): Problem {
   if (error instanceof BackboneMismatchError) {
     return new Problem(error.actual === undefined ? 'backbone_unknown' : 'backbone_mismatch', error.message);
   }
+  const image = imageProblemOf(error);
+  if (image) return new Problem(image.code, image.detail, image.extensions);
   console.error('unhandled error', error);
   return new Problem('internal_error', 'unexpected error; it has been logged');
 }

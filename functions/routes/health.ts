@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { Health } from '../../core/schemas/api';
 import type { AppEnv } from '../env';
 import { json } from '../http/route-docs';
+import { ortHeapBytes } from '../runtime/ort-web';
 import { isOrtLoaded } from '../serving/ort-state';
 import { adapterCache } from '../serving/adapter-sessions';
 import { loadedBackbones } from '../serving/backbone-loader';
@@ -18,7 +19,7 @@ export function registerHealth(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, (c) => {
     const cache = adapterCache(c.env);
     return c.json(
-      { ok: true as const, runtime_loaded: isOrtLoaded(), backbones: loadedBackbones(), adapters_cached: cache.size, adapter_cache_bytes: cache.bytes },
+      { ok: true as const, runtime_loaded: isOrtLoaded(), backbones: loadedBackbones(), adapters_cached: cache.size, adapter_cache_bytes: cache.bytes, adapter_cache_hits: cache.hits, adapter_cache_misses: cache.misses, ort_heap_bytes: ortHeapBytes() },
       200,
     );
   });

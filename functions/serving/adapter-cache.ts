@@ -1,9 +1,12 @@
+import type { DenseHead } from '../../core/heads/dense-head';
 import type { AdapterManifest } from '../../core/schemas/adapter-manifest';
 import type { InferenceSession } from '../runtime/ort-web';
 
+/** A head ready to run: evaluated in TypeScript (`dense`) when its graph allows, else an ORT session. */
 export interface LoadedAdapter {
   manifest: AdapterManifest;
-  session: InferenceSession;
+  session?: InferenceSession;
+  dense?: DenseHead;
   inputName: string;
   /** Estimated resident bytes, what the budget counts. */
   cost: number;
@@ -27,6 +30,18 @@ export function sessionCost(modelBytes: number): number {
   return modelBytes * 6 + SESSION_OVERHEAD_BYTES;
 }
 
+/** What a dense head holds besides its weights (layer objects, typed-array headers, the cache
+ * entry and key), an upper estimate checked by test/bench/serve's memory-per-adapter figure. */
+export const DENSE_OVERHEAD_BYTES = 4 * 1024;
+
+export function denseCost(head: DenseHead): number {
+  return head.bytes + DENSE_OVERHEAD_BYTES;
+}
+
+export function releaseLoaded(adapter: LoadedAdapter): void {
+  void adapter.session?.release();
+}
+
 /**
  * Adapter sessions per isolate, least recently used first out, bounded by estimated bytes rather
  * than count so one large head cannot crowd the isolate. A session in use by a request is pinned:
@@ -37,6 +52,9 @@ export class AdapterCache {
   /** Evicted while pinned: released when the last request lets go. */
   private readonly orphans = new Map<LoadedAdapter, Entry>();
   private total = 0;
+  /** Lookups since the isolate started, for /healthz. */
+  hits = 0;
+  misses = 0;
 
   constructor(private readonly budget: number) {}
 
@@ -51,7 +69,11 @@ export class AdapterCache {
   /** Pins and returns the adapter, marking it most recently used. */
   acquire(key: string): LoadedAdapter | undefined {
     const entry = this.entries.get(key);
-    if (!entry) return undefined;
+    if (!entry) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
     this.entries.delete(key);
     this.entries.set(key, entry);
     entry.pins++;
@@ -76,14 +98,14 @@ export class AdapterCache {
     const orphan = this.orphans.get(adapter);
     if (orphan && --orphan.pins === 0) {
       this.orphans.delete(adapter);
-      void adapter.session.release();
+      releaseLoaded(adapter);
     }
   }
 
   private unlink(key: string, entry: Entry): void {
     this.entries.delete(key);
     this.total -= entry.adapter.cost;
-    if (entry.pins === 0) void entry.adapter.session.release();
+    if (entry.pins === 0) releaseLoaded(entry.adapter);
     else this.orphans.set(entry.adapter, entry);
   }
 

@@ -1,8 +1,9 @@
+import { denseHeadFromBytes } from '../../core/heads/dense-head';
 import { sha256Hex } from '../../core/hash/sha256';
 import type { Env } from '../env';
 import { limitsFor } from '../limits';
 import { HEAD_SESSION_OPTIONS, newSession } from './ort-state';
-import { AdapterCache, sessionCost, type LoadedAdapter } from './adapter-cache';
+import { AdapterCache, denseCost, sessionCost, type LoadedAdapter } from './adapter-cache';
 import type { AdapterVersion } from './adapter-versions';
 
 let cache: AdapterCache | undefined;
@@ -22,6 +23,9 @@ async function load(env: Env, v: AdapterVersion): Promise<LoadedAdapter> {
   if (!object) throw new Error(`adapter blob ${v.blobKey} is missing`);
   const bytes = new Uint8Array(await object.arrayBuffer());
   if ((await sha256Hex(bytes)) !== v.sha256) throw new Error(`adapter blob ${v.blobKey} does not match its sha256`);
+  // Validated and trial-run at upload; a head of headModel's shape needs no ORT session.
+  const dense = denseHeadFromBytes(bytes);
+  if (dense) return { manifest: v.manifest, dense, inputName: dense.inputName, cost: denseCost(dense) };
   const session = await newSession(bytes, HEAD_SESSION_OPTIONS);
   return { manifest: v.manifest, session, inputName: session.inputNames[0]!, cost: sessionCost(bytes.length) };
 }

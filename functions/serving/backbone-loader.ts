@@ -27,7 +27,7 @@ async function readVerified(bucket: R2Bucket, key: string, sha256: string): Prom
 
 async function load(bucket: R2Bucket, manifest: BackboneManifest): Promise<{ embedder: TextEmbedder; session: InferenceSession }> {
   const { id, sha256, preprocess } = manifest;
-  if (preprocess.routine !== 'text-bag-of-ids/v1') throw new Problem('backbone_corrupt', `backbone ${id} is not a text backbone`);
+  if (preprocess.routine !== 'text-bag-of-ids/v1') throw new Problem('modality_mismatch', `backbone ${id} embeds images, not texts`);
   const vocabAsset = manifest.assets.find((a) => a.path === preprocess.vocabulary);
   if (!vocabAsset) throw new Problem('backbone_corrupt', `backbone ${id} lists no asset ${preprocess.vocabulary}`);
   const [model, vocab] = await Promise.all([

@@ -1,10 +1,12 @@
-import { assembleFeatures, type EmbeddingCache } from '../../core/features/assemble-features';
+import { assembleFeatures, type EmbeddingCache, type ModelInputs } from '../../core/features/assemble-features';
+import { evaluateDenseHead } from '../../core/heads/dense-head';
 import { featureWidth } from '../../core/schemas/adapter-manifest';
 import { isBackboneFeature } from '../../core/schemas/feature-block';
 import type { Env } from '../env';
 import { acquireAdapter, releaseAdapter } from './adapter-sessions';
 import type { AdapterVersion } from './adapter-versions';
 import { embeddersFor } from './backbone-embedders';
+import { headInputs, textFeatures } from './head-inputs';
 import { formatPredictions, type Prediction } from './format-predictions';
 import { runForFloats, Tensor } from './ort-run';
 
@@ -25,8 +27,10 @@ export interface HeadsRun {
  * Runs several heads over one batch. Embeddings are cached per backbone for the whole call, so
  * heads that share a backbone share one backbone pass.
  */
-export async function runHeads(env: Env, versions: readonly AdapterVersion[], inputs: readonly string[], topK?: number): Promise<HeadsRun> {
+export async function runHeads(env: Env, versions: readonly AdapterVersion[], inputs: ModelInputs, topK?: number): Promise<HeadsRun> {
   const cache: EmbeddingCache = new Map();
+  // Heads evaluated in TypeScript share tokens and sparse n-grams too (and the embeddings, above).
+  const texts = inputs.every((input) => typeof input === 'string') ? textFeatures(inputs as readonly string[], cache) : undefined;
   const run: HeadsRun = { results: [], features_ms: 0, head_ms: 0 };
   for (const v of versions) {
     const blocks = v.manifest.features;
@@ -34,10 +38,20 @@ export async function runHeads(env: Env, versions: readonly AdapterVersion[], in
     const adapter = await acquireAdapter(env, v);
     try {
       const t0 = performance.now();
-      const features = await assembleFeatures(blocks, inputs, embedders, cache);
-      const t1 = performance.now();
-      const input = new Tensor('float32', features, [inputs.length, featureWidth(v.manifest)]);
-      const { data } = await runForFloats(adapter.session, { [adapter.inputName]: input }, 'probs');
+      let t1: number;
+      let data: Float32Array;
+      if (adapter.dense) {
+        const blocksIn = texts
+          ? await headInputs(blocks, texts, embedders)
+          : [{ dim: featureWidth(v.manifest), dense: await assembleFeatures(blocks, inputs, embedders, cache) }];
+        t1 = performance.now();
+        data = evaluateDenseHead(adapter.dense, blocksIn, inputs.length);
+      } else {
+        const features = await assembleFeatures(blocks, inputs, embedders, cache);
+        t1 = performance.now();
+        const input = new Tensor('float32', features, [inputs.length, featureWidth(v.manifest)]);
+        data = (await runForFloats(adapter.session!, { [adapter.inputName]: input }, 'probs')).data;
+      }
       run.features_ms += t1 - t0;
       run.head_ms += performance.now() - t1;
       const first = blocks.find(isBackboneFeature);

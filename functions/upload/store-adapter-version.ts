@@ -1,6 +1,7 @@
 import { adapterModelKey } from '../../core/storage/keys';
 import type { Env } from '../env';
 import { now } from '../http/now';
+import { releaseLoaded } from '../serving/adapter-cache';
 import { adoptSession } from '../serving/adapter-sessions';
 import { invalidateAdapter } from '../serving/adapter-versions';
 import { commitVersion } from '../stores/adapters-store';
@@ -40,7 +41,7 @@ export async function storeAdapterVersion(env: Env, r: StoreRequest) {
     adoptSession(env, { tenant, name, version }, loaded);
     return { adapter: name, version, sha256, bytes: model.length, live: r.activate };
   } catch (error) {
-    await loaded.session.release();
+    releaseLoaded(loaded);
     throw error;
   }
 }

@@ -3,11 +3,9 @@
  * text-glove-sif, over a few hundred words with seeded random vectors, so tests need neither the
  * 16 MB GloVe build nor the network.
  */
-import { sha256Hex } from '../../core/hash/sha256';
 import type { BackboneManifest } from '../../core/schemas/backbone-manifest';
 import { backboneObjects, type StorageObject } from '../../core/storage/backbone-objects';
-import { MAX_DISTINCT_TOKENS, MAX_TEXT_CHARS } from '../../core/text/limits';
-import { textBackboneModel } from '../../trainer/backbones/text-backbone-graph';
+import { textBackboneArtifacts } from '../../trainer/backbones/text-backbone-artifacts';
 import { seededFloats } from './onnx-fixtures';
 
 export const TINY_BACKBONE_ID = 'tiny-text';
@@ -36,23 +34,14 @@ export async function tinyTextBackbone(seed = 1, words = 300): Promise<TinyBackb
   const weights = new Float32Array(rows);
   // SIF-like: rarer words (higher rank) weigh more; row 0 (padding/unknown) weighs nothing.
   for (let r = 1; r < rows; r++) weights[r] = 1e-3 / (1e-3 + 1 / (r * Math.log(rows + 1)));
-  const model = textBackboneModel(vectors, weights, TINY_DIM, { 'graft.backbone': TINY_BACKBONE_ID });
-  const vocab = vocabulary.join('\n') + '\n';
-  const manifest: BackboneManifest = {
+  const { model, vocabulary: vocab, manifest } = await textBackboneArtifacts({
     id: TINY_BACKBONE_ID,
     version: `test-${seed}`,
-    modality: 'text',
-    sha256: await sha256Hex(model),
-    bytes: model.length,
-    file: 'model.onnx',
-    inputs: [
-      { name: 'ids', dtype: 'int32', shape: ['N', 'L'] },
-      { name: 'counts', dtype: 'float32', shape: ['N', 'L'] },
-    ],
-    output: { name: 'embedding', dim: TINY_DIM },
-    preprocess: { routine: 'text-bag-of-ids/v1', vocabulary: 'vocab.txt', max_distinct_tokens: MAX_DISTINCT_TOKENS, max_chars: MAX_TEXT_CHARS },
-    assets: [{ path: 'vocab.txt', sha256: await sha256Hex(vocab), bytes: new TextEncoder().encode(vocab).length }],
+    words: vocabulary,
+    vectors,
+    weights,
+    dim: TINY_DIM,
     source: { description: 'seeded random vectors for tests', seed },
-  };
+  });
   return { manifest, model, vocab, objects: backboneObjects(manifest, model, { 'vocab.txt': vocab }) };
 }

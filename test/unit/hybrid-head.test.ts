@@ -5,7 +5,8 @@ import { hashedNgramMatrix } from '../../trainer/features/ngram-matrix';
 import type { FeatureMatrix } from '../../trainer/heads/feature-matrix';
 import { curveAdvice, learningCurve } from '../../trainer/heads/learning-curve';
 import { predictLogistic } from '../../trainer/heads/logistic-regression';
-import { trainHybrid, type HybridCandidate } from '../../trainer/heads/train-hybrid';
+import { hybridVariants } from '../../trainer/heads/hybrid-head';
+import { DEFAULT_CANDIDATE, HYBRID_GRID, ngramsKey, trainHybrid, type HybridCandidate } from '../../trainer/heads/train-hybrid';
 import { seededRandom } from '../../trainer/random';
 
 const WORDS = { sport: ['match', 'goal', 'team', 'score', 'coach', 'league'], money: ['bank', 'loan', 'rate', 'price', 'stock', 'fund'], food: ['bread', 'soup', 'salt', 'cook', 'bake', 'taste'] };
@@ -26,7 +27,8 @@ function corpus(perClass: number, seed: number) {
   });
   const dense = Float32Array.from({ length: texts.length * 4 }, (_, i) => (labels[Math.floor(i / 4)]! === i % 4 ? 0.6 : 0) + random() * 0.8);
   const matrix: FeatureMatrix = { rows: texts.length, dense: { dim: 4, values: dense }, sparse: hashedNgramMatrix(texts, SPEC) };
-  return { matrix, labels: Int32Array.from(labels), texts };
+  const variants = new Map([[ngramsKey(SPEC.ngrams), matrix]]);
+  return { matrix, variants, labels: Int32Array.from(labels), texts };
 }
 
 /** The head's dense input, blocks side by side, as the edge assembles it. */
@@ -45,10 +47,10 @@ function denseInput(matrix: FeatureMatrix, candidate: HybridCandidate): Float32A
 
 describe('hybrid head', () => {
   it('exports to ONNX that matches the training code to 1e-5, for every block choice', async () => {
-    const { matrix, labels } = corpus(20, 3);
+    const { matrix, variants, labels } = corpus(20, 3);
     for (const blocks of ['backbone', 'ngrams', 'both'] as const) {
-      const candidate = { blocks, backboneScale: blocks === 'ngrams' ? 0 : 2, C: 10 };
-      const result = trainHybrid(matrix, labels, 3, 1, [candidate]);
+      const candidate = { blocks, ngrams: SPEC.ngrams, backboneScale: blocks === 'ngrams' ? 0 : 2, C: 10 };
+      const result = trainHybrid(variants, labels, 3, 1, [candidate]);
       const onnx = await runHead(headModel(result.spec), denseInput(matrix, candidate), matrix.rows);
       const reference = predictLogistic(result.model, matrix);
       const gap = Math.max(...Array.from(onnx, (v, i) => Math.abs(v - reference[i]!)));
@@ -57,18 +59,20 @@ describe('hybrid head', () => {
   });
 
   it('is deterministic and keeps the robust default unless the data clearly prefers another mix', () => {
-    const { matrix, labels } = corpus(4, 5);
-    const a = trainHybrid(matrix, labels, 3, 9);
-    const b = trainHybrid(matrix, labels, 3, 9);
+    const { texts, matrix, labels } = corpus(4, 5);
+    const variants = hybridVariants(matrix.dense!, texts, 3);
+    const a = trainHybrid(variants, labels, 3, 9);
+    const b = trainHybrid(variants, labels, 3, 9);
     expect(Array.from(a.model.params)).toEqual(Array.from(b.model.params));
     expect(a.repeats).toBeGreaterThan(1);
-    expect(a.scores).toHaveLength(10);
+    expect(a.scores).toHaveLength(HYBRID_GRID.length);
+    expect(a.choice).toMatchObject(DEFAULT_CANDIDATE);
     expect(a.choice.accuracy).toBeGreaterThan(0.5);
   });
 
   it('draws a learning curve on the tenant data and says what more labels would buy', () => {
-    const { matrix, labels } = corpus(40, 7);
-    const result = trainHybrid(matrix, labels, 3, 2);
+    const { matrix, variants, labels } = corpus(40, 7);
+    const result = trainHybrid(variants, labels, 3, 2, [DEFAULT_CANDIDATE].map((c) => ({ ...c, ngrams: SPEC.ngrams })));
     const curve = learningCurve(matrix, labels, 3, result.idf, result.choice, 2);
     expect(curve.map((p) => p.fraction)).toEqual([0.25, 0.5, 0.75, 1]);
     expect(curve.at(-1)!.examples).toBe(120);

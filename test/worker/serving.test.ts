@@ -30,7 +30,7 @@ describe('serving: predict, multi-predict, embed, backbones, health, docs, limit
   it('healthz loads nothing and needs no key', async () => {
     const res = await graft.worker.fetch('/healthz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, runtime_loaded: false, backbones: [], adapters_cached: 0, adapter_cache_bytes: 0 });
+    expect(await res.json()).toEqual({ ok: true, runtime_loaded: false, backbones: [], adapters_cached: 0, adapter_cache_bytes: 0, adapter_cache_hits: 0, adapter_cache_misses: 0, ort_heap_bytes: 0 });
   });
 
   it('lists backbones', async () => {

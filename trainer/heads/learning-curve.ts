@@ -1,6 +1,6 @@
 import { seededRandom, shuffle } from '../random';
 import { selectRows, type FeatureMatrix } from './feature-matrix';
-import { crossValidate, type HybridCandidate } from './train-hybrid';
+import { crossValidate, ngramsKey, type HybridCandidate } from './train-hybrid';
 
 export interface CurvePoint {
   fraction: number;
@@ -21,7 +21,8 @@ export function learningCurve(matrix: FeatureMatrix, labels: Int32Array, classes
     // Every class keeps at least two examples so the folds stay stratified.
     const rows = byClass.flatMap((members) => members.slice(0, Math.max(2, Math.round(members.length * fraction)))).sort((a, b) => a - b);
     const subset = Int32Array.from(rows, (i) => labels[i]!);
-    const { scores } = crossValidate(selectRows(matrix, rows), subset, classes, idf, [candidate], seed);
+    const key = ngramsKey(candidate.ngrams);
+    const { scores } = crossValidate(new Map([[key, selectRows(matrix, rows)]]), subset, classes, new Map([[key, idf]]), [candidate], seed);
     points.push({ fraction, examples: rows.length, accuracy: scores[0]!.accuracy });
   }
   return points;

@@ -31,6 +31,21 @@ interface ScaledRows {
   values: Float64Array;
 }
 
+/**
+ * Renumbers columns to those that occur in the rows. A column no row uses has zero gradient but
+ * for the L2 term, so from zero it stays zero: solving in the compact space is exact, and with a
+ * few dozen texts over 16k hashed buckets it is an order of magnitude less work per iteration.
+ */
+function compactColumns(rows: ScaledRows, width: number): Int32Array {
+  const used = new Uint8Array(width);
+  for (const c of rows.columns) used[c] = 1;
+  const active: number[] = [];
+  const index = new Int32Array(width).fill(-1);
+  for (let c = 0; c < width; c++) if (used[c]) index[c] = active.push(c) - 1;
+  for (let p = 0; p < rows.columns.length; p++) rows.columns[p] = index[rows.columns[p]!]!;
+  return Int32Array.from(active);
+}
+
 function scaledRows(matrix: FeatureMatrix, denseDim: number, sparseDim: number, options: LogisticOptions): ScaledRows {
   const sparse = sparseDim ? matrix.sparse! : null;
   const rowStart = new Int32Array(matrix.rows + 1);
@@ -85,13 +100,15 @@ function forward(rows: ScaledRows, params: Float64Array, K: number, biasAt: numb
 export function fitLogistic(matrix: FeatureMatrix, labels: Int32Array, classes: number, options: LogisticOptions): LogisticModel {
   const { denseDim, sparseDim } = blockDims(matrix, options);
   const rows = scaledRows(matrix, denseDim, sparseDim, options);
+  const active = compactColumns(rows, denseDim + sparseDim);
   const K = classes;
   const n = matrix.rows;
   const counts = new Float64Array(K);
   for (const label of labels) counts[label]! += 1;
   const weight = Float64Array.from(labels, (label) => (options.balanced ? n / (K * counts[label]!) : 1));
   const lambda = 1 / (options.C * n);
-  const biasAt = (denseDim + sparseDim) * K;
+  const biasAt = active.length * K;
+  const fullBiasAt = (denseDim + sparseDim) * K;
   const probs = new Float64Array(n * K);
 
   const objective = (params: Float64Array, grad: Float64Array): number => {
@@ -118,9 +135,16 @@ export function fitLogistic(matrix: FeatureMatrix, labels: Int32Array, classes: 
     return loss / n + 0.5 * lambda * penalty;
   };
 
-  const params = options.init ? Float64Array.from(options.init) : new Float64Array(biasAt + K);
-  lbfgs(objective, params, { maxIterations: 300, tolerance: 1e-5 });
-  return { params, classes, denseDim, sparseDim, options };
+  const compact = new Float64Array(biasAt + K);
+  const full = new Float64Array(fullBiasAt + K);
+  if (options.init) {
+    active.forEach((c, i) => compact.set(options.init!.subarray(c * K, (c + 1) * K), i * K));
+    compact.set(options.init.subarray(fullBiasAt, fullBiasAt + K), biasAt);
+  }
+  lbfgs(objective, compact, { maxIterations: 300, tolerance: 1e-5 });
+  active.forEach((c, i) => full.set(compact.subarray(i * K, (i + 1) * K), c * K));
+  full.set(compact.subarray(biasAt, biasAt + K), fullBiasAt);
+  return { params: full, classes, denseDim, sparseDim, options };
 }
 
 /** Class probabilities [rows × K]. */

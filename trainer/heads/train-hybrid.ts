@@ -8,6 +8,8 @@ export type HybridBlocks = 'backbone' | 'ngrams' | 'both';
 
 export interface HybridCandidate {
   blocks: HybridBlocks;
+  /** Word n-gram lengths hashed into the lexical block. */
+  ngrams: readonly number[];
   /** Weight of the backbone block against the unit-norm TF-IDF block. */
   backboneScale: number;
   C: number;
@@ -18,19 +20,29 @@ export interface ScoredCandidate extends HybridCandidate {
   logLoss: number;
 }
 
-// Strong regularisation (C = 1) never won on our learning curves; each value costs a full grid.
-const C_GRID = [10, 100];
+const UNIGRAMS = [1];
+const BIGRAMS = [1, 2];
 
 /**
- * The grid cross-validation chooses from: each block alone, and mixes with the backbone weighted
- * 0.5, 1 or 2 against the TF-IDF block, each at two regularisation strengths. Either source
- * alone is a candidate, so on held-out folds the choice is never worse than the better of them.
+ * The grid cross-validation chooses from: the TF-IDF block alone, and mixes with the backbone
+ * weighted 0.5 to 4 against it (at 4 the backbone dominates), at regularisation strengths from
+ * strong (C = 1: noisy, topical labels) to light (C = 100: clean, separable ones). The backbone
+ * alone is left out: on our learning curves it never won on held-out data, and with a few dozen
+ * labels cross-validation picked it by luck and lost.
  */
 export const HYBRID_GRID: readonly HybridCandidate[] = [
-  ...C_GRID.map((C) => ({ blocks: 'ngrams' as const, backboneScale: 0, C })),
-  ...[0.5, 1, 2].flatMap((backboneScale) => C_GRID.map((C) => ({ blocks: 'both' as const, backboneScale, C }))),
-  ...C_GRID.map((C) => ({ blocks: 'backbone' as const, backboneScale: 1, C })),
+  ...[1, 10, 100].map((C) => ({ blocks: 'ngrams' as const, ngrams: UNIGRAMS, backboneScale: 0, C })),
+  ...[0.5, 1].flatMap((backboneScale) => [1, 10, 100].map((C) => ({ blocks: 'both' as const, ngrams: UNIGRAMS, backboneScale, C }))),
+  ...[2, 4].flatMap((backboneScale) => [10, 100].map((C) => ({ blocks: 'both' as const, ngrams: UNIGRAMS, backboneScale, C }))),
+  // Bigrams dilute a handful of examples but help with hundreds; a few candidates let CV say so.
+  ...[1, 100].map((C) => ({ blocks: 'ngrams' as const, ngrams: BIGRAMS, backboneScale: 0, C })),
+  { blocks: 'both', ngrams: BIGRAMS, backboneScale: 0.5, C: 100 },
 ];
+
+/** The lexical block variants a grid needs, each keyed by `ngramsKey`. */
+export type HybridVariants = ReadonlyMap<string, FeatureMatrix>;
+
+export const ngramsKey = (ngrams: readonly number[]) => ngrams.join(',');
 
 export interface CrossValidation {
   scores: ScoredCandidate[];
@@ -70,7 +82,7 @@ export function repeatCount(rows: number): number {
 }
 
 /** Mean accuracy and log-loss of each candidate over repeated stratified folds. */
-export function crossValidate(matrix: FeatureMatrix, labels: Int32Array, classes: number, idf: Float32Array, grid: readonly HybridCandidate[], seed: number): CrossValidation {
+export function crossValidate(variants: HybridVariants, labels: Int32Array, classes: number, idfs: ReadonlyMap<string, Float32Array>, grid: readonly HybridCandidate[], seed: number): CrossValidation {
   const folds = foldCount(labels, classes);
   const repeats = repeatCount(labels.length);
   const totals = grid.map(() => ({ correct: 0, loss: 0 }));
@@ -80,13 +92,14 @@ export function crossValidate(matrix: FeatureMatrix, labels: Int32Array, classes
     for (const heldOut of stratifiedFolds(labels, classes, folds, random)) {
       const held = new Set(heldOut);
       const trainRows = [...labels.keys()].filter((i) => !held.has(i));
-      const train = selectRows(matrix, trainRows);
-      const test = selectRows(matrix, heldOut);
+      const folds = new Map([...variants].map(([key, matrix]) => [key, { train: selectRows(matrix, trainRows), test: selectRows(matrix, heldOut) }]));
       const trainLabels = Int32Array.from(trainRows, (i) => labels[i]!);
       // Warm-start along increasing C within one block configuration: each fit starts near its answer.
       let previous: { key: string; params: Float64Array } | null = null;
       grid.forEach((candidate, g) => {
-        const key = `${candidate.blocks}:${candidate.backboneScale}`;
+        const key = `${candidate.blocks}:${candidate.backboneScale}:${ngramsKey(candidate.ngrams)}`;
+        const { train, test } = folds.get(ngramsKey(candidate.ngrams))!;
+        const idf = idfs.get(ngramsKey(candidate.ngrams))!;
         const model = fitLogistic(train, trainLabels, classes, options(candidate, idf, previous?.key === key ? previous.params : undefined));
         previous = { key, params: model.params };
         const probs = predictLogistic(model, test);
@@ -107,7 +120,7 @@ export function crossValidate(matrix: FeatureMatrix, labels: Int32Array, classes
 
 /** Both blocks, the backbone at half weight, light regularisation: the candidate that holds up
  * best across sizes when there is too little data to tell candidates apart. */
-export const DEFAULT_CANDIDATE: HybridCandidate = { blocks: 'both', backboneScale: 0.5, C: 100 };
+export const DEFAULT_CANDIDATE: HybridCandidate = { blocks: 'both', ngrams: UNIGRAMS, backboneScale: 0.5, C: 100 };
 
 /**
  * The default candidate unless another beats it by more than one standard error of the
@@ -120,7 +133,9 @@ function choose(scores: readonly ScoredCandidate[], rows: number): number {
     const a = scores[top]!;
     if (s.accuracy > a.accuracy + 1e-9 || (Math.abs(s.accuracy - a.accuracy) <= 1e-9 && s.logLoss < a.logLoss)) top = i;
   });
-  const fallback = scores.findIndex((s) => s.blocks === DEFAULT_CANDIDATE.blocks && s.backboneScale === DEFAULT_CANDIDATE.backboneScale && s.C === DEFAULT_CANDIDATE.C);
+  const fallback = scores.findIndex(
+    (s) => s.blocks === DEFAULT_CANDIDATE.blocks && s.backboneScale === DEFAULT_CANDIDATE.backboneScale && s.C === DEFAULT_CANDIDATE.C && ngramsKey(s.ngrams) === ngramsKey(DEFAULT_CANDIDATE.ngrams),
+  );
   if (fallback < 0) return top;
   const base = scores[fallback]!.accuracy;
   const standardError = Math.sqrt(Math.max(base * (1 - base), 1 / rows) / rows);
@@ -141,11 +156,13 @@ function exportSpec(model: LogisticModel, candidate: HybridCandidate, idf: Float
 }
 
 /** Chooses blocks, their weights and C by stratified cross-validation, then fits on all rows. */
-export function trainHybrid(matrix: FeatureMatrix, labels: Int32Array, classes: number, seed: number, grid: readonly HybridCandidate[] = HYBRID_GRID): HybridResult {
-  const idf = inverseDocumentFrequency(matrix);
-  const cv = crossValidate(matrix, labels, classes, idf, grid, seed);
+export function trainHybrid(variants: HybridVariants, labels: Int32Array, classes: number, seed: number, grid: readonly HybridCandidate[] = HYBRID_GRID): HybridResult {
+  const idfs = new Map([...variants].map(([key, matrix]) => [key, inverseDocumentFrequency(matrix)]));
+  const cv = crossValidate(variants, labels, classes, idfs, grid, seed);
   const chosen = choose(cv.scores, labels.length);
   const choice = cv.scores[chosen]!;
-  const model = fitLogistic(matrix, labels, classes, options(choice, idf));
+  const key = ngramsKey(choice.ngrams);
+  const idf = idfs.get(key)!;
+  const model = fitLogistic(variants.get(key)!, labels, classes, options(choice, idf));
   return { ...cv, choice, outOfFold: [cv.outOfFold[chosen]!], model, idf, spec: exportSpec(model, choice, idf) };
 }

@@ -16,9 +16,15 @@ export function mnistSplits(kind: MnistKind, pool: number, test: number): { pool
   const out = { pool: { pixels: [], labels: [] } as MnistSplit, test: { pixels: [], labels: [] } as MnistSplit };
   for (let label = 0; label < 10; label++) {
     const samples = mnistClass(kind, label);
-    for (const s of samples.slice(0, pool)) (out.pool.pixels.push(s), out.pool.labels.push(label));
+    for (const s of samples.slice(0, pool)) {
+      out.pool.pixels.push(s);
+      out.pool.labels.push(label);
+    }
     // From the end of the class list: far from the pool, and the same set on every run.
-    for (const s of samples.slice(samples.length - test)) (out.test.pixels.push(s), out.test.labels.push(label));
+    for (const s of samples.slice(samples.length - test)) {
+      out.test.pixels.push(s);
+      out.test.labels.push(label);
+    }
   }
   return out;
 }

@@ -16,7 +16,8 @@ import { fixture } from '../../helpers/image-fixtures';
 import { writeBenchmarksSection } from './benchmarks-section';
 import { learningCurve, METHODS, type CurvePoint } from './learning-curves';
 
-process.env.GRAFT_TF_BACKEND ??= 'cpu';
+// LR runs on the wasm backend; the CNN switches to the CPU backend for its convolution gradients.
+process.env.GRAFT_TF_BACKEND ??= 'wasm';
 const quick = process.argv.includes('--quick');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -67,7 +68,7 @@ await writeBenchmarksSection(
 
 **Backbone latency** (image-mobilenetv2, 320 × 240 JPEG: decode + EXIF + resize + normalise + backbone), onnxruntime-node CPU: ${latency.batch_1_ms_per_image} ms/image at batch 1, ${latency.batch_8_ms_per_image} ms/image at batch 8.
 
-**Few-shot learning curves**: mean test accuracy over ${opts.draws} seeded draws of k labelled images per class (from the first ${opts.pool} per class), on a fixed test set of ${opts.test * 10} (the last ${opts.test} per class). Images go through the edge's exact path (PNG bytes → core/image → backbone). LR = multinomial logistic regression on standardised features, L2 ${opts.l2}, fixed 100 Adam steps (no validation split exists at k = 1). The small CNN (2 strided convolutions + softmax) is trained from scratch on the pixels.
+**Few-shot learning curves**: mean test accuracy over ${opts.draws} seeded draws of k labelled images per class (from the first ${opts.pool} per class), on a fixed test set of ${opts.test * 10} (the last ${opts.test} per class). Images go through the edge's exact path (PNG bytes → core/image → backbone). LR = multinomial logistic regression on standardised features, L2 ${opts.l2}, fixed 100 Adam steps (no validation split exists at k = 1). The small CNN (2 strided convolutions + softmax, ~40 Adam steps, CPU backend) is trained from scratch on the pixels.
 
 Fashion-MNIST:
 

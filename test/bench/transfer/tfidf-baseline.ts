@@ -1,5 +1,5 @@
-import { tokenize } from '../../core/text/tokenize';
-import type { FeatureMatrix } from '../../trainer/heads/feature-matrix';
+import { tokenize } from '../../../core/text/tokenize';
+import type { FeatureMatrix } from '../../../trainer/heads/feature-matrix';
 
 /**
  * scikit-learn's TfidfVectorizer defaults as a from-scratch baseline: a vocabulary fitted on the

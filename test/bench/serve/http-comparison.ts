@@ -1,0 +1,45 @@
+import type { Edge } from './bench-edge';
+import { load, warm, type LoadResult } from './load-test';
+import type { Reference } from './reference-process';
+
+export const CONCURRENCY = [1, 8, 32];
+
+export interface Scenario {
+  label: string;
+  path: string;
+  body: unknown;
+}
+
+export interface Comparison {
+  scenario: string;
+  reference: LoadResult;
+  workerd: LoadResult;
+  p50_ratio: number;
+  throughput_ratio: number;
+}
+
+/** Same requests, same load generator, one server at a time; reference first, then workerd. */
+export async function compare(edge: Edge, reference: Reference, scenario: Scenario, seconds: number, log: (line: string) => void): Promise<Comparison[]> {
+  const body = JSON.stringify(scenario.body);
+  const targets = {
+    reference: { url: reference.origin + scenario.path, body },
+    workerd: { url: edge.origin + scenario.path, body, headers: { authorization: `Bearer ${edge.apiKey}` } },
+  };
+  await warm(targets.reference);
+  await warm(targets.workerd);
+  const out: Comparison[] = [];
+  for (const connections of CONCURRENCY) {
+    const ref = await load({ ...targets.reference, connections, seconds });
+    const edgeRun = await load({ ...targets.workerd, connections, seconds });
+    const row = {
+      scenario: scenario.label,
+      reference: ref,
+      workerd: edgeRun,
+      p50_ratio: +(edgeRun.p50_ms / ref.p50_ms).toFixed(2),
+      throughput_ratio: +(edgeRun.requests_per_s / ref.requests_per_s).toFixed(2),
+    };
+    log(`${scenario.label} c=${connections}: ref p50 ${ref.p50_ms} ms ${ref.requests_per_s}/s · workerd p50 ${edgeRun.p50_ms} ms p99 ${edgeRun.p99_ms} ms ${edgeRun.requests_per_s}/s (errors ${edgeRun.errors + edgeRun.non_2xx}) → ${row.p50_ratio}× p50, ${row.throughput_ratio}× rps`);
+    out.push(row);
+  }
+  return out;
+}

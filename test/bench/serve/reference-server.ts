@@ -1,0 +1,69 @@
+/**
+ * What a user would build instead of Graft: a minimal `node:http` server running the same
+ * backbone and head in onnxruntime-node (default CPU options), with the same core/ tokenization
+ * and feature assembly. No auth, no validation, no storage. Run as its own process
+ * (`node --import tsx reference-server.ts <adapter dir>…`); prints its URL on stdout.
+ */
+import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { assembleFeatures, type EmbeddingCache } from '../../../core/features/assemble-features';
+import { featureWidth, type AdapterManifest } from '../../../core/schemas/adapter-manifest';
+import { loadTextEmbedder } from '../../../trainer/backbones/load-backbone';
+import { formatPredictions } from '../../../functions/serving/format-predictions';
+
+const dirs = process.argv.slice(2);
+const { embedder } = await loadTextEmbedder('text-glove-sif');
+const heads = new Map<string, { manifest: AdapterManifest; session: ort.InferenceSession }>();
+for (const dir of dirs) {
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as AdapterManifest;
+  heads.set(manifest.name, { manifest, session: await ort.InferenceSession.create(readFileSync(path.join(dir, 'adapter.onnx'))) });
+}
+const backbones = new Map([[embedder.manifest.id, embedder]]);
+
+async function predict(name: string, inputs: string[], topK?: number, cache: EmbeddingCache = new Map()) {
+  const head = heads.get(name);
+  if (!head) throw new Error(`no adapter ${name}`);
+  const features = await assembleFeatures(head.manifest.features, inputs, backbones, cache);
+  const out = await head.session.run({ [head.session.inputNames[0]!]: new ort.Tensor('float32', features, [inputs.length, featureWidth(head.manifest)]) });
+  return { adapter: name, predictions: formatPredictions(head.manifest, out.probs!.data as Float32Array, inputs.length, topK) };
+}
+
+interface Body {
+  inputs: string[];
+  top_k?: number;
+  adapters?: string[];
+}
+
+/** One head per path, or several over one backbone pass, as the edge's two routes do. */
+async function answer(url: string, body: Body): Promise<unknown> {
+  const one = /^\/v1\/adapters\/([^/]+)\/predict$/.exec(url);
+  if (one) return predict(one[1]!, body.inputs, body.top_k);
+  const cache: EmbeddingCache = new Map();
+  const results = [];
+  for (const name of body.adapters ?? []) results.push(await predict(name, body.inputs, body.top_k, cache));
+  return { results };
+}
+
+const server = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => {
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Body;
+    answer(req.url ?? '', body).then(
+      (result) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(result));
+      },
+      (error: unknown) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: String(error) }));
+      },
+    );
+  });
+});
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  if (address && typeof address === 'object') process.stdout.write(`http://127.0.0.1:${address.port}\n`);
+});
