@@ -79,7 +79,7 @@ describe('graft train / eval', () => {
   it('evaluates an adapter with the metrics a user asks for, as text and JSON', async () => {
     const out = path.join(dir, 'hybrid-a');
     const json = await graft('eval', out, '--data', csv, '--json');
-    expect(json.code).toBe(0);
+    expect(json.code, json.stderr).toBe(0);
     const metrics = JSON.parse(json.stdout);
     expect(metrics.examples).toBe(240);
     expect(metrics.per_class.spam.precision).toBeGreaterThan(0);
@@ -98,7 +98,7 @@ describe('graft train / eval', () => {
     expect(metrics.accuracy).toBeCloseTo(correct / 240, 4);
 
     const text = await graft('eval', out, '--data', csv);
-    expect(text.stdout).toMatch(/accuracy 0\.\d{4}/);
+    expect(text.stdout).toMatch(/accuracy [01]\.\d{4}/);
     expect(text.stdout).toContain('confusion');
   });
 

@@ -66,7 +66,7 @@ await writeBenchmarksSection(
   'Images',
   `Measured by \`npm run bench:images\`${quick ? ' (--quick)' : ''} on ${machine.cpus} × ${machine.cpu}, Node ${machine.node}; raw numbers in docs/benchmarks/images.json, chart in docs/benchmarks/images-learning-curves.svg.
 
-**Backbone latency** (image-mobilenetv2, 320 × 240 JPEG: decode + EXIF + resize + normalise + backbone), onnxruntime-node CPU: ${latency.batch_1_ms_per_image} ms/image at batch 1, ${latency.batch_8_ms_per_image} ms/image at batch 8.
+**Backbone latency** (image-mobilenetv2, 320 × 240 JPEG: decode + EXIF + resize + normalise + backbone), onnxruntime-node CPU: ${latency.batch_1_ms_per_image} ms/image at batch 1, ${latency.batch_8_ms_per_image} ms/image at batch 8. workerd: run \`npx vitest run test/worker/images.test.ts\`, which prints warm ms/image.
 
 **Few-shot learning curves**: mean test accuracy over ${opts.draws} seeded draws of k labelled images per class (from the first ${opts.pool} per class), on a fixed test set of ${opts.test * 10} (the last ${opts.test} per class). Images go through the edge's exact path (PNG bytes → core/image → backbone). LR = multinomial logistic regression on standardised features, L2 ${opts.l2}, fixed 100 Adam steps (no validation split exists at k = 1). The small CNN (2 strided convolutions + softmax, ~40 Adam steps, CPU backend) is trained from scratch on the pixels.
 

@@ -5,6 +5,7 @@ import { readBackbone } from '../../../trainer/backbones/load-backbone';
 import { backboneObjects } from '../../../core/storage/backbone-objects';
 import { startWorker, TEST_ADMIN_TOKEN, type BuildOptions, type WorkerHarness } from '../../helpers/worker-harness';
 import { multipart, uploadForm } from '../../helpers/worker-fixtures';
+import { freePort, isolateHeap, type IsolateHeap } from './isolate-heap';
 
 export const BACKBONE_ID = 'text-glove-sif';
 
@@ -22,6 +23,8 @@ export interface Edge {
   upload(name: string, manifest: unknown, model: Uint8Array): Promise<Response>;
   health(): Promise<Health>;
   rss(): number | undefined;
+  /** The user worker's live V8 heap after a forced GC, through the inspector. */
+  heap(): Promise<IsolateHeap | undefined>;
   stop(): Promise<void>;
 }
 
@@ -38,7 +41,9 @@ export interface Health {
 export async function startEdge(bindings: Record<string, string> = {}, build: BuildOptions = {}): Promise<Edge> {
   // A direct socket into the worker, as the Workers edge has: miniflare's own entry worker (dev
   // conveniences, one more hop) stays reachable at `worker.url` for comparison.
-  const worker = await startWorker({ ...build, bindings, miniflare: { ratelimits: BENCH_RATE_LIMIT, unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }], ...inspector() } });
+  // The inspector lets the bench read the isolate's heap (and a person profile a run by hand).
+  const inspectorPort = await freePort();
+  const worker = await startWorker({ ...build, bindings, miniflare: { ratelimits: BENCH_RATE_LIMIT, unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }], inspectorPort } });
   const backbone = await readBackbone(BACKBONE_ID);
   const { preprocess } = backbone.manifest;
   if (preprocess.routine !== 'text-bag-of-ids/v1') throw new Error(`${BACKBONE_ID} is not a text backbone`);
@@ -63,14 +68,9 @@ export async function startEdge(bindings: Record<string, string> = {}, build: Bu
     },
     health: async () => (await (await fetch(`${origin}/healthz`)).json()) as Health,
     rss: () => (pid ? rssOf(pid) : undefined),
+    heap: () => isolateHeap(inspectorPort).catch(() => undefined),
     stop: () => worker.stop(),
   };
-}
-
-/** BENCH_INSPECTOR=<port> opens V8's inspector on workerd, for profiling a run by hand. */
-function inspector(): { inspectorPort?: number } {
-  const port = Number(process.env.BENCH_INSPECTOR);
-  return port > 0 ? { inspectorPort: port } : {};
 }
 
 /** The workerd process miniflare started (a child of this process). */

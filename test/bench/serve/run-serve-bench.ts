@@ -2,7 +2,9 @@
  * `npm run bench:serve`: serving latency, throughput, cold loads and memory of the edge worker on
  * local workerd, against a node:http + onnxruntime-node reference, with the real GloVe backbone.
  * Writes docs/benchmarks/serve.json and the `## Serving` section of BENCHMARKS.md.
- * Flags: --quick (1 s loads, 1,000 adapters) for a smoke run; --skip-before (no committed baseline).
+ * Flags: --quick (1 s loads, 1,000 adapters) for a smoke run; --skip-before (no baseline);
+ * --before=<rev> the committed worker to compare with (default: the last commit before issue 6's
+ * serving changes).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { servingSection } from './serving-section';
 
 const quick = process.argv.includes('--quick');
 const skipBefore = process.argv.includes('--skip-before');
+const BEFORE_REV = process.argv.find((a) => a.startsWith('--before='))?.slice('--before='.length) ?? '00e67da';
 const SECONDS = quick ? 1 : 5;
 const ADAPTERS = quick ? 1000 : 10_000;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -104,7 +107,7 @@ await manyEdge.stop();
 
 let before: Record<string, unknown> | undefined;
 if (!skipBefore) {
-  const build = committedWorker();
+  const build = committedWorker(BEFORE_REV);
   log(`before: the committed worker (${build.rev})…`);
   const beforeEdge = await edgeWith({}, build);
   const rows = [];

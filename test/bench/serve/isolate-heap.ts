@@ -1,0 +1,54 @@
+import { createServer } from 'node:net';
+
+/** A free loopback port for workerd's V8 inspector. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface IsolateHeap {
+  /** Live JS heap after a full GC: what the isolate really holds (wasm memory is counted apart). */
+  used_bytes: number;
+  total_bytes: number;
+}
+
+/**
+ * The user worker's V8 heap through the inspector, after forcing a GC. workerd's RSS also counts
+ * miniflare's D1/R2 simulators and garbage V8 has not collected yet, so it overstates the isolate.
+ */
+export async function isolateHeap(inspectorPort: number): Promise<IsolateHeap | undefined> {
+  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { title: string; webSocketDebuggerUrl: string }[];
+  const target = targets.find((t) => t.title.includes('core:user'));
+  if (!target) return undefined;
+  // Node 20's WebSocket is behind --experimental-websocket (the bench:serve script passes it).
+  if (typeof WebSocket === 'undefined') return undefined;
+  const ws = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    ws.addEventListener('open', resolve, { once: true });
+    ws.addEventListener('error', reject, { once: true });
+  });
+  let id = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  ws.addEventListener('message', (event: MessageEvent) => {
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+  });
+  const send = (method: string) =>
+    new Promise<unknown>((resolve) => {
+      waiting.set(++id, resolve);
+      ws.send(JSON.stringify({ id, method }));
+    });
+  try {
+    await send('HeapProfiler.collectGarbage');
+    const usage = (await send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+    return { used_bytes: usage.usedSize, total_bytes: usage.totalSize };
+  } finally {
+    ws.close();
+  }
+}
