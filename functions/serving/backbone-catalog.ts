@@ -6,7 +6,7 @@ import { BACKBONE_CATALOG_TTL_MS } from '../limits';
 /** The backbones the edge serves: for each id, the manifest its `current.json` points at. */
 export type Catalog = ReadonlyMap<string, BackboneManifest>;
 
-let cached: { catalog: Promise<Catalog>; expires: number } | undefined;
+let cached: { catalog: Catalog; expires: number } | undefined;
 
 async function readJson(bucket: R2Bucket, key: string): Promise<unknown> {
   const object = await bucket.get(key);
@@ -34,13 +34,25 @@ async function loadCatalog(bucket: R2Bucket): Promise<Catalog> {
   return new Map(entries.filter((e): e is readonly [string, BackboneManifest] => e[1] !== undefined));
 }
 
-export function backboneCatalog(bucket: R2Bucket): Promise<Catalog> {
+/** Past this, a refresh that never finished (its request was cancelled) no longer blocks another. */
+const REFRESH_GIVE_UP_MS = 10_000;
+let refreshingSince: number | undefined;
+
+/**
+ * No request awaits a read another request started: workerd cancels such a request as hung. While
+ * one request refreshes an expired catalog the others serve the previous one; with none yet, each
+ * reads its own. A failed read is not cached.
+ */
+export async function backboneCatalog(bucket: R2Bucket): Promise<Catalog> {
   const now = Date.now();
-  if (!cached || cached.expires <= now) {
-    const catalog = loadCatalog(bucket);
-    cached = { catalog, expires: now + BACKBONE_CATALOG_TTL_MS };
-    // A failed read must not be cached for a minute.
-    catalog.catch(() => (cached = undefined));
+  if (cached && cached.expires > now) return cached.catalog;
+  if (cached && refreshingSince !== undefined && now - refreshingSince < REFRESH_GIVE_UP_MS) return cached.catalog;
+  refreshingSince = now;
+  try {
+    const catalog = await loadCatalog(bucket);
+    cached = { catalog, expires: Date.now() + BACKBONE_CATALOG_TTL_MS };
+    return catalog;
+  } finally {
+    refreshingSince = undefined;
   }
-  return cached.catalog;
 }

@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGraft } from '../helpers/run-graft';
 import { AdapterManifest } from '../../core/schemas/adapter-manifest';
-import { main } from '../../infra/cli/main';
 import { readLocalAdapter } from '../../trainer/adapters/local-adapter';
 import { runHead } from '../../trainer/adapters/run-head';
 import { adapterEmbedders } from '../../trainer/adapters/adapter-embedders';
@@ -14,20 +14,6 @@ import { writeSpamCsv } from '../helpers/spam-csv';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Runs `graft …` in-process and captures what it prints. */
-async function graft(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    const code = await main(argv);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 describe('graft train / eval', () => {
   let dir: string;
@@ -45,14 +31,16 @@ describe('graft train / eval', () => {
     it(`trains a ${head} head: same seed and data give identical adapter bytes`, async () => {
       const a = path.join(dir, `${head}-a`);
       const b = path.join(dir, `${head}-b`);
-      expect((await graft('train', '--data', csv, '--out', a, '--head', head, '--seed', '7', '--json')).code).toBe(0);
-      expect((await graft('train', '--data', csv, '--out', b, '--head', head, '--seed', '7', '--json')).code).toBe(0);
+      expect((await runGraft('train', '--data', csv, '--out', a, '--head', head, '--seed', '7', '--json')).code).toBe(0);
+      expect((await runGraft('train', '--data', csv, '--out', b, '--head', head, '--seed', '7', '--json')).code).toBe(0);
       const [first, second] = await Promise.all([readFile(path.join(a, 'adapter.onnx')), readFile(path.join(b, 'adapter.onnx'))]);
       expect(Buffer.compare(first, second)).toBe(0);
 
       const manifest = AdapterManifest.parse(JSON.parse(await readFile(path.join(a, 'manifest.json'), 'utf8')));
       expect(manifest.labels).toEqual(['ham', 'spam']);
       expect(manifest.training.head).toBe(head);
+      // The exported ONNX, run by onnxruntime-node, against the trainer's own probabilities.
+      expect(manifest.training.export_max_abs_diff).toBeLessThanOrEqual(1e-5);
       expect(manifest.metrics.accuracy).toBeGreaterThan(0.75);
       expect(manifest.metrics.confusion).toHaveLength(2);
       const report = await readFile(path.join(a, 'report.html'), 'utf8');
@@ -68,17 +56,17 @@ describe('graft train / eval', () => {
 
   it('makes the cross-validated hybrid head the default', async () => {
     const out = path.join(dir, 'default');
-    const result = await graft('train', '--data', csv, '--out', out, '--json');
+    const result = await runGraft('train', '--data', csv, '--out', out, '--json');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout).head).toBe('hybrid');
-    const again = await graft('train', '--data', csv, '--out', path.join(dir, 'image-hybrid'), '--backbone', 'image-mobilenetv2', '--head', 'hybrid');
+    const again = await runGraft('train', '--data', csv, '--out', path.join(dir, 'image-hybrid'), '--backbone', 'image-mobilenetv2', '--head', 'hybrid');
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/text backbones/);
   });
 
   it('evaluates an adapter with the metrics a user asks for, as text and JSON', async () => {
     const out = path.join(dir, 'hybrid-a');
-    const json = await graft('eval', out, '--data', csv, '--json');
+    const json = await runGraft('eval', out, '--data', csv, '--json');
     expect(json.code, json.stderr).toBe(0);
     const metrics = JSON.parse(json.stdout);
     expect(metrics.examples).toBe(240);
@@ -97,7 +85,7 @@ describe('graft train / eval', () => {
     });
     expect(metrics.accuracy).toBeCloseTo(correct / 240, 4);
 
-    const text = await graft('eval', out, '--data', csv);
+    const text = await runGraft('eval', out, '--data', csv);
     expect(text.stdout).toMatch(/accuracy [01]\.\d{4}/);
     expect(text.stdout).toContain('confusion');
   });
@@ -118,7 +106,7 @@ describe('graft train / eval', () => {
     it(`rejects ${what} with one line and exit code 2, writing nothing`, async () => {
       const out = path.join(dir, `bad-${what.replace(/\W+/g, '-')}`);
       const args = await make(path.join(dir, `${what.replace(/\W+/g, '-')}.csv`));
-      const result = await graft('train', ...args, '--out', out);
+      const result = await runGraft('train', ...args, '--out', out);
       expect(result.code).toBe(2);
       expect(result.stderr.split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(message);

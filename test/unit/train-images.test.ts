@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGraft } from '../helpers/run-graft';
 import { AdapterManifest } from '../../core/schemas/adapter-manifest';
-import { main } from '../../infra/cli/main';
 import { buildImageMobileNetV2, IMAGE_MOBILENETV2 } from '../../trainer/backbones/image-mobilenet-v2';
 import { UsageError } from '../../trainer/cli/usage-error';
 import { loadImageDataset } from '../../trainer/data/load-image-dataset';
@@ -18,18 +18,6 @@ const PER_LABEL = 8;
 let dir: string;
 let server: S3TestServer;
 
-async function graft(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(argv), stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
 
 async function usageError(promise: Promise<unknown>): Promise<UsageError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -102,7 +90,7 @@ describe('image datasets', () => {
 describe('graft train --backbone image-mobilenetv2', () => {
   it('trains an adapter on an image folder, pinned to the image backbone', async () => {
     const out = path.join(dir, 'adapter');
-    const result = await graft('train', '--backbone', IMAGE_MOBILENETV2, '--data', path.join(dir, 'folder'), '--out', out, '--seed', '3', '--json');
+    const result = await runGraft('train', '--backbone', IMAGE_MOBILENETV2, '--data', path.join(dir, 'folder'), '--out', out, '--seed', '3', '--json');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const manifest = AdapterManifest.parse(JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8')));

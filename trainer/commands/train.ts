@@ -90,7 +90,7 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
     output: 'probs',
     model: { sha256: await sha256Hex(model), bytes: model.length },
     metrics,
-    training: { head, seed: flags.seed, backbone: flags.backbone, data_sha256: dataset.sha256, examples: dataset.examples.length, ...outcome.training },
+    training: { head, seed: flags.seed, backbone: flags.backbone, data_sha256: dataset.sha256, examples: dataset.examples.length, ...outcome.training, export_max_abs_diff: exportGap },
   });
   const files = {
     [ADAPTER_FILES.model]: model,

@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../../../trainer/paths';
 import { svgLineChart } from '../../../trainer/report/svg-line-chart';
 import { tfBackend } from '../../../trainer/runtime/tf-backend';
 import { fixture } from '../../helpers/image-fixtures';
-import { writeBenchmarksSection } from './benchmarks-section';
+import { writeBenchmarksSection } from '../benchmarks-section';
 import { learningCurve, METHODS, type CurvePoint } from './learning-curves';
 
 // LR runs on the wasm backend; the CNN switches to the CPU backend for its convolution gradients.

@@ -12,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../../trainer/paths';
 import { machine } from '../machine';
-import { writeBenchmarksSection } from '../images/benchmarks-section';
+import { writeBenchmarksSection } from '../benchmarks-section';
 import { startEdge, type Edge } from './bench-edge';
 import { committedWorker } from './before-worker';
 import { CACHE_DIR, linearBackboneHead, sampleTexts, trainedSpamHead, type Adapter } from './bench-models';

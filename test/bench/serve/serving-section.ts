@@ -82,12 +82,11 @@ Cold load = R2 read + sha256 check + head load (a predict on an evicted head min
 
 Linear 100-d heads (${many.model_bytes} B ONNX each) uploaded through \`PUT\` (${many.parallel} in flight; ${many.upload_seconds} s), then each predicted once in upload order, then ${many.adapters} predictions in Zipf(1) order; default 32 MiB cache budget.
 
-| pass | p50 ms | p99 ms | hit rate | adapters cached | cache bytes | workerd RSS | ORT heap |
-|---|---|---|---|---|---|---|---|
-| every adapter once, in order | ${many.every_adapter_once_in_order.p50_ms} | ${many.every_adapter_once_in_order.p99_ms} | ${many.every_adapter_once_in_order.hit_rate} | ${many.every_adapter_once_in_order.adapters_cached} | ${mb(many.every_adapter_once_in_order.adapter_cache_bytes)} | ${mb(many.every_adapter_once_in_order.workerd_rss_bytes)} | ${mb(many.every_adapter_once_in_order.ort_heap_bytes)} |
-| Zipf(1) | ${many.zipf_requests.p50_ms} | ${many.zipf_requests.p99_ms} | ${many.zipf_requests.hit_rate} | ${many.zipf_requests.adapters_cached} | ${mb(many.zipf_requests.adapter_cache_bytes)} | ${mb(many.zipf_requests.workerd_rss_bytes)} | ${mb(many.zipf_requests.ort_heap_bytes)} |
+| pass | p50 ms | p99 ms | hit rate | adapters cached | cache bytes (estimate) | isolate JS heap | ORT wasm heap | JS + ORT | workerd RSS |
+|---|---|---|---|---|---|---|---|---|---|
+${[['every adapter once, in order', many.every_adapter_once_in_order] as const, ['Zipf(1)', many.zipf_requests] as const].map(([label, x]) => `| ${label} | ${x.p50_ms} | ${x.p99_ms} | ${x.hit_rate} | ${x.adapters_cached} | ${mb(x.adapter_cache_bytes)} | ${mb(x.js_heap_bytes)} | ${mb(x.ort_heap_bytes)} | ${mb((x.js_heap_bytes ?? 0) + (x.ort_heap_bytes ?? 0))} | ${mb(x.workerd_rss_bytes)} |`).join('\n')}
 
-Memory against cached adapters (sampled while uploading): ${many.memory.map((s) => `${s.adapters_cached} → RSS ${mb(s.workerd_rss_bytes)}`).join(', ')}. Peak workerd RSS ${mb(peakRss)} — the whole workerd process (miniflare's D1/R2 simulators, the entry worker, ORT's 14 MB wasm module), an upper bound for the isolate's 128 MB.
+Memory against cached adapters (sampled while uploading; JS heap after a requested GC, through the inspector): ${many.memory.map((s) => `${s.adapters_cached} cached → JS heap ${mb(s.js_heap_bytes)}`).join(', ')}. The isolate's 128 MB holds the JS heap and ORT's wasm heap (which never shrinks); workerd's RSS (peak ${mb(peakRss)}) is the whole process — miniflare's D1/R2 simulators holding every upload, the entry worker, uncollected garbage — and no measure of the isolate.
 
 ### Cost curves (one request in flight, hybrid head)
 

@@ -10,7 +10,7 @@ import { buildTextGloveSif, TEXT_GLOVE_SIF } from '../../../trainer/backbones/te
 import { spamAssassinBodies } from '../../../trainer/datasets/spam-assassin';
 import { PROJECT_ROOT } from '../../../trainer/paths';
 import { ort } from '../../../trainer/runtime/ort-node';
-import { writeBenchmarksSection } from '../images/benchmarks-section';
+import { writeBenchmarksSection } from '../benchmarks-section';
 import { machine } from '../machine';
 import { writeSpamCsv } from '../../helpers/spam-csv';
 

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../../trainer/paths';
 import { svgLineChart } from '../../../trainer/report/svg-line-chart';
-import { writeBenchmarksSection } from '../images/benchmarks-section';
+import { writeBenchmarksSection } from '../benchmarks-section';
 import type { DrawResult } from './learning-curve-draw';
 
 interface DatasetResult {
