@@ -5,7 +5,8 @@ import { hashedNgramMatrix } from '../../trainer/features/ngram-matrix';
 import type { FeatureMatrix } from '../../trainer/heads/feature-matrix';
 import { curveAdvice, learningCurve } from '../../trainer/heads/learning-curve';
 import { predictLogistic } from '../../trainer/heads/logistic-regression';
-import { hybridVariants } from '../../trainer/heads/hybrid-head';
+import { denseRows, hybridVariants } from '../../trainer/heads/hybrid-head';
+import type { FeatureBlock } from '../../core/schemas/feature-block';
 import { DEFAULT_CANDIDATE, HYBRID_GRID, ngramsKey, trainHybrid, type HybridCandidate } from '../../trainer/heads/train-hybrid';
 import { seededRandom } from '../../trainer/random';
 
@@ -31,18 +32,11 @@ function corpus(perClass: number, seed: number) {
   return { matrix, variants, labels: Int32Array.from(labels), texts };
 }
 
-/** The head's dense input, blocks side by side, as the edge assembles it. */
-function denseInput(matrix: FeatureMatrix, candidate: HybridCandidate): Float32Array {
-  const useDense = candidate.blocks !== 'ngrams';
-  const useSparse = candidate.blocks !== 'backbone';
-  const width = (useDense ? 4 : 0) + (useSparse ? SPEC.dim : 0);
-  const out = new Float32Array(matrix.rows * width);
-  for (let r = 0; r < matrix.rows; r++) {
-    if (useDense) out.set(matrix.dense!.values.subarray(r * 4, r * 4 + 4), r * width);
-    const { rowStart, indices, values } = matrix.sparse!;
-    if (useSparse) for (let p = rowStart[r]!; p < rowStart[r + 1]!; p++) out[r * width + (useDense ? 4 : 0) + indices[p]!] = values[p]!;
-  }
-  return out;
+/** The feature blocks a candidate reads, in the order the head takes them. */
+function blocksOf(candidate: HybridCandidate): FeatureBlock[] {
+  const backbone: FeatureBlock = { source: 'test-backbone', sha256: '0'.repeat(64), dim: 4 };
+  const ngrams: FeatureBlock = { source: 'hashed-ngrams', ...SPEC };
+  return candidate.blocks === 'backbone' ? [backbone] : candidate.blocks === 'ngrams' ? [ngrams] : [backbone, ngrams];
 }
 
 describe('hybrid head', () => {
@@ -51,7 +45,7 @@ describe('hybrid head', () => {
     for (const blocks of ['backbone', 'ngrams', 'both'] as const) {
       const candidate = { blocks, ngrams: SPEC.ngrams, backboneScale: blocks === 'ngrams' ? 0 : 2, C: 10 };
       const result = trainHybrid(variants, labels, 3, 1, [candidate]);
-      const onnx = await runHead(headModel(result.spec), denseInput(matrix, candidate), matrix.rows);
+      const onnx = await runHead(headModel(result.spec), denseRows(matrix, blocksOf(candidate)), matrix.rows);
       const reference = predictLogistic(result.model, matrix);
       const gap = Math.max(...Array.from(onnx, (v, i) => Math.abs(v - reference[i]!)));
       expect(gap, blocks).toBeLessThan(1e-5);

@@ -32,7 +32,7 @@ export function hybridVariants(dense: NonNullable<FeatureMatrix['dense']>, texts
 }
 
 /** Dense head input (the blocks side by side) for some rows, as the edge will build it. */
-function denseRows(matrix: FeatureMatrix, blocks: readonly FeatureBlock[]): Float32Array {
+export function denseRows(matrix: FeatureMatrix, blocks: readonly FeatureBlock[]): Float32Array {
   const width = blocks.reduce((sum, b) => sum + b.dim, 0);
   const out = new Float32Array(matrix.rows * width);
   for (let r = 0; r < matrix.rows; r++) {
