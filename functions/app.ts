@@ -15,7 +15,6 @@ import { registerEmbed } from './routes/embed';
 import { registerHealth } from './routes/health';
 import { registerOpenApi } from './routes/openapi';
 import { registerPredict } from './routes/predict';
-import { registerImagePredict } from './routes/predict-images';
 import { registerUpload } from './routes/upload';
 
 // `/x/*` also matches `/x` in Hono, so each prefix is listed once.
@@ -36,7 +35,6 @@ export function createApp(): OpenAPIHono<AppEnv> {
   registerAdmin(app);
   registerAdapters(app);
   registerUpload(app);
-  registerImagePredict(app);
   registerPredict(app);
   registerEmbed(app);
   registerOpenApi(app);

@@ -25,9 +25,10 @@ export const MAX_MODEL_BYTES = 4 * 1024 * 1024;
  * over many labels is the big part; 256 KiB is generous. */
 export const MAX_MANIFEST_BYTES = 256 * 1024;
 
-/** Largest JSON request body (413 `payload_too_large`): 64 texts of 100k ASCII characters is
- * 6.4 MB; past 8 MiB a body could only be wasted parsing. */
-export const MAX_JSON_BODY_BYTES = 8 * 1024 * 1024;
+/** Largest predict or embed body, JSON or multipart (413 `payload_too_large`): 64 texts of 100k
+ * ASCII characters is 6.4 MB; past 8 MiB a body could only be wasted parsing. The CLI batches
+ * by the same API_LIMITS figure. */
+export const MAX_JSON_BODY_BYTES = API_LIMITS.maxBodyBytes;
 
 /** Bytes of adapter ONNX sessions kept per isolate (LRU, see serving/adapter-cache.ts). An isolate
  * has 128 MB: ORT's wasm heap, the backbone (~32 MB for GloVe) and requests need the rest. */
@@ -37,6 +38,11 @@ export const ADAPTER_CACHE_BYTES = 32 * 1024 * 1024;
  * activation, delete or upload invalidates it at once in the isolate that served it; other
  * isolates follow within this time. */
 export const ALIAS_STALENESS_MS = 2_000;
+
+/** Estimated bytes of resolved adapter versions (manifests included) an isolate keeps for
+ * ALIAS_STALENESS_MS (LRU, see serving/adapter-versions.ts). Thousands of typical manifests, or a
+ * dozen of the largest (MAX_MANIFEST_BYTES), whatever the number of adapters served. */
+export const ADAPTER_VERSIONS_CACHE_BYTES = 4 * 1024 * 1024;
 
 /** How long an isolate trusts its list of backbones (`backbones/<id>/current.json`). Backbones
  * change on deploys, not per request; one R2 list per minute per isolate is cheap. */

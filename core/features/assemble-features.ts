@@ -1,4 +1,5 @@
-import { isBackboneFeature, type FeatureBlock } from '../schemas/feature-block';
+import { pixelBatch } from '../image/pixel-features';
+import { isBackboneFeature, type FeatureBlock, type PixelsFeature } from '../schemas/feature-block';
 import { hashedNgrams } from '../text/hashed-ngrams';
 import type { ImageEmbedder } from './image-embedder';
 import type { TextEmbedder } from './text-embedder';
@@ -34,8 +35,14 @@ function isTexts(inputs: ModelInputs): inputs is readonly string[] {
   return inputs.every((input) => typeof input === 'string');
 }
 
-/** Embeddings already computed for a batch, per backbone id, so several heads share one pass. */
+/** Blocks already computed for a batch, per backbone id (and per pixels shape, `pixelsCacheKey`),
+ * so several heads share one backbone pass and one decode. */
 export type EmbeddingCache = Map<string, Promise<Float32Array>>;
+
+/** Cache key of a pixels block; never a backbone id (those cannot contain ':'). */
+export function pixelsCacheKey(block: Pick<PixelsFeature, 'side' | 'channels'>): string {
+  return `pixels:${block.side}x${block.side}x${block.channels}`;
+}
 
 /**
  * The head's input for a batch: every feature block the manifest declares, computed with the same
@@ -72,6 +79,18 @@ export async function assembleFeatures(
       const embedding = await pending;
       for (let row = 0; row < rows; row++) {
         out.set(embedding.subarray(row * block.dim, (row + 1) * block.dim), row * width + offset);
+      }
+    } else if (block.source === 'pixels') {
+      if (texts && rows > 0) throw new ModalityMismatchError(block.source, 'image');
+      const key = pixelsCacheKey(block);
+      let pending = cache.get(key);
+      if (!pending) {
+        pending = pixelBatch(inputs as readonly Uint8Array[], block);
+        cache.set(key, pending);
+      }
+      const pixels = await pending;
+      for (let row = 0; row < rows; row++) {
+        out.set(pixels.subarray(row * block.dim, (row + 1) * block.dim), row * width + offset);
       }
     } else {
       if (!texts) throw new ModalityMismatchError(block.source, 'text');

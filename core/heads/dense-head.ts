@@ -3,6 +3,8 @@ import { AttributeType, DataType } from '../onnx/onnx-enums';
 import type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto } from '../onnx/onnx-types';
 import { readTensorData } from '../onnx/tensor-data';
 import type { SparseVector } from '../text/hashed-ngrams';
+import type { HeadInputSelection } from './head-spec';
+import { keptPosition, matchInputSelection, normalizeKept } from './input-selection';
 
 /** One Gemm (+ optional Relu) of a head, weights row-major [inputs, outputs]. */
 export interface DenseHeadLayer {
@@ -21,6 +23,8 @@ export interface DenseHeadLayer {
  */
 export interface DenseHead {
   inputName: string;
+  /** Columns kept (and the norm over part of them) before the first layer. */
+  input?: HeadInputSelection;
   layers: DenseHeadLayer[];
   output: 'softmax' | 'sigmoid';
   /** Bytes of weights and biases held. */
@@ -67,9 +71,10 @@ export function denseHeadOf(model: ModelProto): DenseHead | undefined {
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
   const nodes = graph.node;
   const layers: DenseHeadLayer[] = [];
-  let current = graph.input[0]!.name;
-  let inputs = width;
-  let at = 0;
+  const prefix = matchInputSelection(nodes, initializers, graph.input[0]!.name, width);
+  if (!prefix) return undefined;
+  let { current, at } = prefix;
+  let inputs = prefix.selection ? prefix.selection.columns.length : width;
   while (plainNode(nodes[at], 'Gemm', 3)) {
     const node = nodes[at]!;
     const [x, w, b] = node.input;
@@ -101,8 +106,10 @@ export function denseHeadOf(model: ModelProto): DenseHead | undefined {
     at++;
   }
   if (at !== nodes.length - 1 || current !== graph.output[0]!.name) return undefined;
-  const bytes = layers.reduce((sum, l) => sum + (l.weights.length + l.bias.length) * 4, 0);
-  return { inputName: graph.input[0]!.name, layers, output, bytes };
+  const selection = prefix.selection;
+  const selectionBytes = selection ? selection.columns.length * 4 + (selection.norm?.weights.length ?? 0) * 4 : 0;
+  const bytes = layers.reduce((sum, l) => sum + (l.weights.length + l.bias.length) * 4, selectionBytes);
+  return { inputName: graph.input[0]!.name, ...(selection ? { input: selection } : {}), layers, output, bytes };
 }
 
 /** denseHeadOf on encoded ONNX bytes. */
@@ -116,26 +123,35 @@ export function evaluateDenseHead(head: DenseHead, blocks: readonly HeadInputBlo
   let width = first!.outputs;
   let x = new Float32Array(rows * width);
   const acc = new Float64Array(Math.max(...head.layers.map((l) => l.outputs)));
+  const kept = head.input ? gatheredRows(head.input, blocks) : undefined;
   for (let r = 0; r < rows; r++) {
     const { weights: w, bias, outputs: k } = first!;
     for (let o = 0; o < k; o++) acc[o] = bias[o]!;
-    let offset = 0;
-    for (const block of blocks) {
-      if ('dense' in block) {
-        const data = block.dense;
-        for (let i = 0, at = r * block.dim; i < block.dim; i++) {
-          const v = data[at + i]!;
-          if (v === 0) continue;
-          for (let o = 0, base = (offset + i) * k; o < k; o++) acc[o]! += v * w[base + o]!;
-        }
-      } else {
-        const { indices, values } = block.sparse[r]!;
-        for (let p = 0; p < indices.length; p++) {
-          const v = values[p]!;
-          for (let o = 0, base = (offset + indices[p]!) * k; o < k; o++) acc[o]! += v * w[base + o]!;
-        }
+    if (kept) {
+      const { positions, values, count } = kept.row(r);
+      for (let i = 0; i < count; i++) {
+        const v = values[i]!;
+        for (let o = 0, base = positions[i]! * k; o < k; o++) acc[o]! += v * w[base + o]!;
       }
-      offset += block.dim;
+    } else {
+      let offset = 0;
+      for (const block of blocks) {
+        if ('dense' in block) {
+          const data = block.dense;
+          for (let i = 0, at = r * block.dim; i < block.dim; i++) {
+            const v = data[at + i]!;
+            if (v === 0) continue;
+            for (let o = 0, base = (offset + i) * k; o < k; o++) acc[o]! += v * w[base + o]!;
+          }
+        } else {
+          const { indices, values } = block.sparse[r]!;
+          for (let p = 0; p < indices.length; p++) {
+            const v = values[p]!;
+            for (let o = 0, base = (offset + indices[p]!) * k; o < k; o++) acc[o]! += v * w[base + o]!;
+          }
+        }
+        offset += block.dim;
+      }
     }
     for (let o = 0; o < k; o++) x[r * k + o] = first!.relu && acc[o]! < 0 ? 0 : acc[o]!;
   }
@@ -167,4 +183,38 @@ export function evaluateDenseHead(head: DenseHead, blocks: readonly HeadInputBlo
     for (let o = 0; o < width; o++) row[o] = acc[o]! / sum;
   }
   return x;
+}
+
+/**
+ * Each row's non-zero inputs restricted to the kept columns, as (position among kept, value),
+ * normalised as the selection says: the Gather (and norm) of the ONNX graph, in O(non-zeros).
+ */
+function gatheredRows(selection: HeadInputSelection, blocks: readonly HeadInputBlock[]) {
+  const widest = blocks.reduce((sum, b) => sum + ('dense' in b ? b.dim : b.sparse.reduce((most, v) => Math.max(most, v.indices.length), 0)), 0);
+  const positions = new Int32Array(widest);
+  const values = new Float64Array(widest);
+  return {
+    row(r: number): { positions: Int32Array; values: Float64Array; count: number } {
+      let count = 0;
+      let offset = 0;
+      const keep = (column: number, v: number) => {
+        if (v === 0) return;
+        const p = keptPosition(selection.columns, column);
+        if (p < 0) return;
+        positions[count] = p;
+        values[count++] = v;
+      };
+      for (const block of blocks) {
+        if ('dense' in block) {
+          for (let i = 0, at = r * block.dim; i < block.dim; i++) keep(offset + i, block.dense[at + i]!);
+        } else {
+          const { indices, values: vs } = block.sparse[r]!;
+          for (let p = 0; p < indices.length; p++) keep(offset + indices[p]!, vs[p]!);
+        }
+        offset += block.dim;
+      }
+      if (selection.norm) normalizeKept(selection.norm, positions, values, count);
+      return { positions, values, count };
+    },
+  };
 }

@@ -9,15 +9,20 @@ export function preprocessLimits(p: ImagePreprocess): ImageLimits {
 }
 
 /**
- * Decoded, upright, resized RGB (0–255 floats). Orientation is applied after the resize, on the
- * small image: the preprocessing is square-stretched, so this equals orienting first at a
- * fraction of the memory and time.
+ * Decoded, upright RGB (0–255 floats), `box-bilinear` stretched to width × height. Orientation is
+ * applied after the resize, on the small image: the resize is stretched, so this equals orienting
+ * first at a fraction of the memory and time.
  */
-export async function uprightPixels(bytes: Uint8Array, p: ImagePreprocess): Promise<Pixels<Float32Array>> {
-  const { image, orientation } = await decodeImage(bytes, preprocessLimits(p));
+export async function uprightImage(bytes: Uint8Array, width: number, height: number, limits: ImageLimits): Promise<Pixels<Float32Array>> {
+  const { image, orientation } = await decodeImage(bytes, limits);
   const swap = orientation >= 5;
-  const resized = resizeImage(image, swap ? p.height : p.width, swap ? p.width : p.height);
+  const resized = resizeImage(image, swap ? height : width, swap ? width : height);
   return orientPixels(resized, orientation);
+}
+
+/** The backbone's picture: decoded, upright, resized to its input size, before normalising. */
+export function uprightPixels(bytes: Uint8Array, p: ImagePreprocess): Promise<Pixels<Float32Array>> {
+  return uprightImage(bytes, p.width, p.height, preprocessLimits(p));
 }
 
 export interface ImageBatch {

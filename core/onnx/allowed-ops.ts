@@ -41,4 +41,6 @@ export const ALLOWED_OPS: ReadonlyMap<string, AllowedOp> = new Map<string, Allow
   ['Unsqueeze', { constInputs: [1] }],
   ['Squeeze', { constInputs: [1] }],
   ['Slice', { constInputs: [1, 2, 3, 4] }],
+  // Constant indices only: a head keeps the columns its training data used, checked in range.
+  ['Gather', { constInputs: [1] }],
 ]);

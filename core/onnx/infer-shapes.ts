@@ -300,6 +300,16 @@ export function inferNodeShapes(
       });
       return out;
     }
+    case 'Gather': {
+      const s = x();
+      const indices = ints[1];
+      if (!indices) fail(node, 'indices must be a constant');
+      const axis = axisOf(node, intAttr(node, 'axis', 0), s.length);
+      const size = s[axis]!;
+      if (typeof size !== 'number') fail(node, `axis ${axis} has no fixed size to check indices against`);
+      for (const i of indices) if (!Number.isInteger(i) || i < -size || i >= size) fail(node, `index ${i} out of range for size ${size}`);
+      return [...s.slice(0, axis), ...requireShape(node, shapes, 1), ...s.slice(axis + 1)];
+    }
     default:
       return fail(node, 'no shape rule for this operator');
   }

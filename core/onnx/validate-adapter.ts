@@ -33,7 +33,8 @@ export interface ValidatedAdapterModel {
 const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
 /** Initializer element types the allow-listed ops need (weights, shapes, axes). */
 const INITIALIZER_TYPES = new Set<number>([DataType.FLOAT, DataType.INT32, DataType.INT64]);
-/** Constant integer inputs (shapes, axes, slice bounds) are tiny; longer ones are not what they claim. */
+/** Constant integer inputs (shapes, axes, slice bounds) are tiny; longer ones are not what they
+ * claim. Gather indices (the columns a head keeps) are the exception, bounded as any initializer. */
 const MAX_CONST_INT_ELEMENTS = 64;
 
 function refuse(code: AdapterModelErrorCode, message: string): never {
@@ -149,10 +150,10 @@ function checkNodeShell(n: NodeProto, index: number): void {
   if (!ALLOWED_OPS.has(n.opType)) refuse('operator_not_allowed', `${what}: operator ${n.opType} is not allowed in adapters`);
 }
 
-function constInts(t: TensorProto, what: string): number[] {
+function constInts(t: TensorProto, what: string, max = MAX_CONST_INT_ELEMENTS): number[] {
   if (t.dataType !== DataType.INT64 && t.dataType !== DataType.INT32) refuse('graph_invalid', `${what} must be int64`);
   const data = readTensorData(t);
-  if (data.length > MAX_CONST_INT_ELEMENTS) refuse('graph_invalid', `${what} has ${data.length} elements`);
+  if (data.length > max) refuse('graph_invalid', `${what} has ${data.length} elements`);
   return Array.from(data as ArrayLike<number | bigint>, (v) => Number(v));
 }
 
@@ -228,7 +229,7 @@ export function validateAdapterModel(
         if (!isConstant(name)) refuse('operator_not_allowed', `${what}: input ${i} ("${name}") must be a constant initializer`);
         const t = initializers.get(name)!;
         if (t.dataType === DataType.FLOAT) ints.push(undefined);
-        else ints.push(constInts(t, `${what} input ${i}`));
+        else ints.push(constInts(t, `${what} input ${i}`, n.opType === 'Gather' && i === 1 ? limits.maxInitializerElements : MAX_CONST_INT_ELEMENTS));
       } else ints.push(undefined);
     });
     if (n.opType === 'Reshape' && ints[1]) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from '../image/image-limits';
 import { MAX_TEXT_CHARS } from '../text/limits';
 import { AdapterManifest } from './adapter-manifest';
 import { BackboneId, Sha256, Slug } from './common';
@@ -10,6 +11,14 @@ import { BackboneId, Sha256, Slug } from './common';
  */
 export const API_LIMITS = {
   maxBatchInputs: 64,
+  /** Each image is decoded at full size (≤ 4 MP, ~40 MB transient in jpeg-js) one after another
+   * and run through the backbone at batch 1, so the count bounds CPU time, not memory: 8 × ~75 ms
+   * of backbone stays well inside a request's CPU budget. */
+  maxImagesPerRequest: 8,
+  maxImageBytes: MAX_IMAGE_BYTES,
+  maxImagePixels: MAX_IMAGE_PIXELS,
+  /** Largest predict or embed body, JSON or multipart, images included. */
+  maxBodyBytes: 8 * 1024 * 1024,
   maxAdaptersPerPredict: 8,
   maxTextChars: MAX_TEXT_CHARS,
   maxTopK: 1000,
@@ -20,6 +29,32 @@ export const Texts = z
   .min(1)
   .max(API_LIMITS.maxBatchInputs)
   .meta({ description: `1 to ${API_LIMITS.maxBatchInputs} texts of at most ${API_LIMITS.maxTextChars} UTF-16 code units each` });
+
+const IMAGE_RULES = `JPEG or PNG, at most ${API_LIMITS.maxImageBytes} bytes and ${API_LIMITS.maxImagePixels} pixels (as its header declares them) each; at most ${API_LIMITS.maxBodyBytes} bytes per request in all`;
+
+/** Images inside a JSON body. */
+export const Base64Images = z
+  .array(z.string().min(1))
+  .min(1)
+  .max(API_LIMITS.maxImagesPerRequest)
+  .meta({ description: `1 to ${API_LIMITS.maxImagesPerRequest} base64-encoded images (data: URLs accepted): ${IMAGE_RULES}` });
+
+/** A multipart form field sent once arrives as a value, sent several times as an array. */
+const repeated = <T extends z.ZodType>(item: T, max: number) =>
+  z.preprocess((value) => (value === undefined || Array.isArray(value) ? value : [value]), z.array(item).min(1).max(max));
+
+/** Form fields are text: numbers are parsed before the JSON body's own schema checks them. */
+const numberField = <T extends z.ZodType<number>>(schema: T) =>
+  z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value), schema);
+
+/** Images as multipart file parts, one `image` part per image. */
+const ImageFile = z.instanceof(Blob, { message: 'expected a file part, not a text field' }).meta({ type: 'string', format: 'binary' });
+export const ImageFiles = repeated(ImageFile, API_LIMITS.maxImagesPerRequest).meta({
+  description: `1 to ${API_LIMITS.maxImagesPerRequest} \`image\` file parts: ${IMAGE_RULES}`,
+});
+
+/** What a predict or embed JSON body must carry, when it carries neither. */
+const INPUT_KINDS = { error: 'send "inputs" (texts) or "images" (base64 images)' };
 
 export const Problem = z
   .object({
@@ -86,11 +121,15 @@ export const ActivateResult = z.object({ adapter: Slug, version: z.number().int(
 
 export const TopK = z.number().int().min(1).max(API_LIMITS.maxTopK).meta({ description: 'also return the k highest scores per input' });
 
-export const PredictBody = z.object({
-  inputs: Texts,
-  top_k: TopK.optional(),
-  version: z.number().int().positive().optional().meta({ description: 'pin a version instead of the live one' }),
-});
+const PinnedVersion = z.number().int().positive().meta({ description: 'pin a version instead of the live one' });
+
+const PredictOptions = z.object({ top_k: TopK.optional(), version: PinnedVersion.optional() });
+
+/** Texts or base64 images for one adapter, as JSON. */
+export const PredictBody = z.union([PredictOptions.extend({ inputs: Texts }), PredictOptions.extend({ images: Base64Images })], INPUT_KINDS);
+
+/** Image files for one adapter, as multipart/form-data. */
+export const PredictForm = z.object({ image: ImageFiles, top_k: numberField(TopK).optional(), version: numberField(PinnedVersion).optional() });
 
 export const Prediction = z.object({
   label: z.string().meta({ description: 'the most probable label' }),
@@ -112,16 +151,39 @@ export const AdapterPredictions = z.object({
 
 export const PredictResult = AdapterPredictions.extend({ timings: Timings });
 
-export const AdapterRef = z.union([Slug, z.object({ name: Slug, version: z.number().int().positive().optional() })]);
+const PinnedAdapter = z.object({ name: Slug, version: z.number().int().positive().optional() });
+export const AdapterRef = z.union([Slug, PinnedAdapter]);
 
-export const MultiPredictBody = z.object({
-  adapters: z.array(AdapterRef).min(1).max(API_LIMITS.maxAdaptersPerPredict),
-  inputs: Texts,
-  top_k: TopK.optional(),
+const MultiPredictOptions = z.object({ adapters: z.array(AdapterRef).min(1).max(API_LIMITS.maxAdaptersPerPredict), top_k: TopK.optional() });
+
+/** Texts or base64 images for several adapters, as JSON. */
+export const MultiPredictBody = z.union([MultiPredictOptions.extend({ inputs: Texts }), MultiPredictOptions.extend({ images: Base64Images })], INPUT_KINDS);
+
+/** `name` or `name@version`, in a form field. */
+const AdapterField = z
+  .string()
+  .transform((field) => {
+    const at = field.lastIndexOf('@');
+    return at < 0 ? { name: field } : { name: field.slice(0, at), version: Number(field.slice(at + 1)) };
+  })
+  .pipe(PinnedAdapter)
+  .meta({ description: 'an adapter name, or name@version to pin a version' });
+
+/** Image files for several adapters, as multipart/form-data. */
+export const MultiPredictForm = z.object({
+  adapters: repeated(AdapterField, API_LIMITS.maxAdaptersPerPredict).meta({ description: `1 to ${API_LIMITS.maxAdaptersPerPredict} \`adapters\` fields, one per adapter` }),
+  image: ImageFiles,
+  top_k: numberField(TopK).optional(),
 });
+
 export const MultiPredictResult = z.object({ results: z.array(AdapterPredictions), timings: Timings });
 
-export const EmbedBody = z.object({ backbone: BackboneId, inputs: Texts });
+/** Texts for a text backbone or base64 images for an image backbone, as JSON. */
+export const EmbedBody = z.union([z.object({ backbone: BackboneId, inputs: Texts }), z.object({ backbone: BackboneId, images: Base64Images })], INPUT_KINDS);
+
+/** Image files for an image backbone, as multipart/form-data. */
+export const EmbedForm = z.object({ backbone: BackboneId, image: ImageFiles });
+
 export const EmbedResult = z.object({
   backbone: BackboneRef.extend({ dim: z.number().int().positive() }),
   embeddings: z.array(z.array(z.number())),
@@ -142,7 +204,7 @@ export const BackboneList = z.object({ backbones: z.array(BackboneInfo) });
 export const Health = z.object({
   ok: z.literal(true),
   runtime_loaded: z.boolean(),
-  backbones: z.array(BackboneRef).meta({ description: 'backbones loaded in this isolate' }),
+  backbones: z.array(BackboneRef).meta({ description: 'backbones loaded in this isolate, text and image' }),
   adapters_cached: z.number().int().nonnegative(),
   adapter_cache_bytes: z.number().int().nonnegative(),
   adapter_cache_hits: z.number().int().nonnegative().meta({ description: 'adapter lookups served from this isolate since it started' }),

@@ -32,6 +32,47 @@ export function bagOfTokens(tokens: readonly string[], vocabulary: Vocabulary, m
   return { ids, counts };
 }
 
+/**
+ * bagOfTokens into buffers kept between calls: the same ids and counts in the same order, without
+ * a Map or arrays per text. For hot paths that bag many texts over one vocabulary; read the bag
+ * before the next fill.
+ */
+export class BagOfIdsBuffer {
+  readonly ids: Int32Array;
+  readonly counts: Int32Array;
+  /** Per vocabulary id, its index in the bag plus one while a fill runs; all zero between fills. */
+  private readonly slots: Int32Array;
+
+  constructor(
+    private readonly vocabulary: Vocabulary,
+    private readonly maxDistinct = MAX_DISTINCT_TOKENS,
+  ) {
+    this.ids = new Int32Array(maxDistinct);
+    this.counts = new Int32Array(maxDistinct);
+    this.slots = new Int32Array(vocabulary.size + 1);
+  }
+
+  /** Bags `tokens` into `ids` and `counts`; returns how many distinct ids the bag holds. */
+  fill(tokens: readonly string[]): number {
+    const { ids, counts, slots } = this;
+    let length = 0;
+    for (const token of tokens) {
+      const id = this.vocabulary.id(token);
+      if (id === 0) continue;
+      const slot = slots[id]!;
+      if (slot !== 0) {
+        counts[slot - 1]! += 1;
+      } else if (length < this.maxDistinct) {
+        ids[length] = id;
+        counts[length] = 1;
+        slots[id] = ++length;
+      }
+    }
+    for (let i = 0; i < length; i++) slots[ids[i]!] = 0;
+    return length;
+  }
+}
+
 /** The text backbone's input tensors for a batch: `[N, L]` ids and counts, padded with id 0 and
  * count 0, L the widest bag in the batch (at least 1, since ONNX Runtime refuses empty tensors). */
 export interface TextBatch {

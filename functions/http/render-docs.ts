@@ -1,3 +1,4 @@
+import { API_LIMITS } from '../../core/schemas/api';
 import { PROBLEMS } from '../problems';
 import { ADAPTER_CACHE_BYTES, ALIAS_STALENESS_MS, MAX_ADAPTERS_PER_PREDICT, MAX_BATCH_INPUTS, MAX_JSON_BODY_BYTES, MAX_MANIFEST_BYTES, MAX_MODEL_BYTES, MAX_TEXT_CHARS, RATE_LIMIT_PERIOD_S } from '../limits';
 
@@ -36,10 +37,13 @@ export function renderDocs(doc: { info: { title: string; description?: string };
   const limits = [
     ['texts per request', MAX_BATCH_INPUTS],
     ['characters per text', MAX_TEXT_CHARS],
+    ['images per request', API_LIMITS.maxImagesPerRequest],
+    ['bytes per image (JPEG or PNG)', API_LIMITS.maxImageBytes],
+    ['pixels per image (width × height)', API_LIMITS.maxImagePixels],
     ['adapters per /v1/predict', MAX_ADAPTERS_PER_PREDICT],
     ['adapter model bytes', MAX_MODEL_BYTES],
     ['manifest bytes', MAX_MANIFEST_BYTES],
-    ['JSON body bytes', MAX_JSON_BODY_BYTES],
+    ['request body bytes (JSON, or multipart images)', MAX_JSON_BODY_BYTES],
     ['adapter session cache bytes per isolate', ADAPTER_CACHE_BYTES],
     ['live-version staleness across isolates (ms)', ALIAS_STALENESS_MS],
     ['rate-limit window (s), per tenant', RATE_LIMIT_PERIOD_S],

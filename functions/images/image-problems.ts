@@ -9,7 +9,7 @@ export const IMAGE_PROBLEMS = {
   image_corrupt: [422, 'Corrupt image'],
   image_too_large: [413, 'Image too large'],
   image_too_many_pixels: [422, 'Image has too many pixels'],
-  modality_mismatch: [422, 'Input kind does not match the adapter'],
+  modality_mismatch: [422, 'Input kind does not match the adapter or backbone'],
 } as const satisfies Record<ImageErrorCode | 'modality_mismatch', readonly [number, string]>;
 
 /** The problem code and detail for an image or modality error; undefined for anything else. */

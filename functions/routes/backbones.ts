@@ -4,6 +4,7 @@ import type { AppEnv } from '../env';
 import { json, problems, TENANT_SECURITY } from '../http/route-docs';
 import { backboneCatalog } from '../serving/backbone-catalog';
 import { isBackboneLoaded } from '../serving/backbone-loader';
+import { isImageBackboneLoaded } from '../serving/image-backbone-loader';
 
 const route = createRoute({
   method: 'get',
@@ -24,7 +25,7 @@ export function registerBackbones(app: OpenAPIHono<AppEnv>): void {
       sha256: m.sha256,
       dim: m.output.dim,
       inputs: m.inputs.map(({ name, dtype }) => ({ name, dtype })),
-      loaded: isBackboneLoaded(m.id, m.sha256),
+      loaded: (m.modality === 'image' ? isImageBackboneLoaded : isBackboneLoaded)(m.id, m.sha256),
     }));
     return c.json({ backbones }, 200);
   });

@@ -6,6 +6,7 @@ import { ortHeapBytes } from '../runtime/ort-web';
 import { isOrtLoaded } from '../serving/ort-state';
 import { adapterCache } from '../serving/adapter-sessions';
 import { loadedBackbones } from '../serving/backbone-loader';
+import { loadedImageBackbones } from '../serving/image-backbone-loader';
 
 const route = createRoute({
   method: 'get',
@@ -19,7 +20,7 @@ export function registerHealth(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, (c) => {
     const cache = adapterCache(c.env);
     return c.json(
-      { ok: true as const, runtime_loaded: isOrtLoaded(), backbones: loadedBackbones(), adapters_cached: cache.size, adapter_cache_bytes: cache.bytes, adapter_cache_hits: cache.hits, adapter_cache_misses: cache.misses, ort_heap_bytes: ortHeapBytes() },
+      { ok: true as const, runtime_loaded: isOrtLoaded(), backbones: [...loadedBackbones(), ...loadedImageBackbones()], adapters_cached: cache.size, adapter_cache_bytes: cache.bytes, adapter_cache_hits: cache.hits, adapter_cache_misses: cache.misses, ort_heap_bytes: ortHeapBytes() },
       200,
     );
   });

@@ -47,6 +47,8 @@ export async function headInputs(
         shared.embeddings.set(block.source, pending);
       }
       out.push({ dim: block.dim, dense: await pending });
+    } else if (block.source === 'pixels') {
+      throw new ModalityMismatchError(block.source, 'image');
     } else {
       const key = `${block.dim}/${block.ngrams.join(',')}`;
       let sparse = shared.ngrams.get(key);

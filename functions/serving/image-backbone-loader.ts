@@ -1,21 +1,14 @@
 import { imageEmbedder, type ImageEmbedder } from '../../core/features/image-embedder';
-import { sha256Hex } from '../../core/hash/sha256';
 import type { BackboneManifest } from '../../core/schemas/backbone-manifest';
 import { backboneObjectKey } from '../../core/storage/keys';
-import { Problem } from '../problems';
-import type { InferenceSession } from '../runtime/ort-web';
+import { LoadedBackbones, readVerified, type LoadedBackbone } from './loaded-backbones';
 import { newSession } from './ort-state';
 import { runForFloats, Tensor } from './ort-run';
 
-/** Loaded image backbones, one per id, like backbone-loader's text ones. */
-const loaded = new Map<string, { sha256: string; ready: Promise<{ embedder: ImageEmbedder; session: InferenceSession }> }>();
+const loaded = new LoadedBackbones<ImageEmbedder>();
 
-async function load(bucket: R2Bucket, manifest: BackboneManifest): Promise<{ embedder: ImageEmbedder; session: InferenceSession }> {
-  const key = backboneObjectKey(manifest.id, manifest.sha256, manifest.file);
-  const object = await bucket.get(key);
-  if (!object) throw new Problem('backbone_corrupt', `missing backbone object ${key}`);
-  const model = new Uint8Array(await object.arrayBuffer());
-  if ((await sha256Hex(model)) !== manifest.sha256) throw new Problem('backbone_corrupt', `backbone object ${key} does not match its sha256`);
+async function load(bucket: R2Bucket, manifest: BackboneManifest): Promise<LoadedBackbone<ImageEmbedder>> {
+  const model = await readVerified(bucket, backboneObjectKey(manifest.id, manifest.sha256, manifest.file), manifest.sha256);
   const session = await newSession(model);
   const input = manifest.inputs[0]!.name;
   const output = manifest.output.name;
@@ -31,16 +24,19 @@ async function load(bucket: R2Bucket, manifest: BackboneManifest): Promise<{ emb
     }
     return out;
   });
-  return { embedder, session };
+  return { embedder, release: () => void session.release() };
 }
 
 /** The image embedder for exactly these bytes; a new sha256 for the id replaces (and frees) the old. */
-export async function imageBackboneEmbedder(bucket: R2Bucket, manifest: BackboneManifest): Promise<ImageEmbedder> {
-  const current = loaded.get(manifest.id);
-  if (current?.sha256 === manifest.sha256) return (await current.ready).embedder;
-  current?.ready.then(({ session }) => session.release()).catch(() => undefined);
-  const ready = load(bucket, manifest);
-  loaded.set(manifest.id, { sha256: manifest.sha256, ready });
-  ready.catch(() => loaded.get(manifest.id)?.ready === ready && loaded.delete(manifest.id));
-  return (await ready).embedder;
+export function imageBackboneEmbedder(bucket: R2Bucket, manifest: BackboneManifest): Promise<ImageEmbedder> {
+  return loaded.embedder(manifest.id, manifest.sha256, () => load(bucket, manifest));
+}
+
+/** Image backbones resident in this isolate (backbone-loader lists the text ones). */
+export function loadedImageBackbones(): { id: string; sha256: string }[] {
+  return loaded.list();
+}
+
+export function isImageBackboneLoaded(id: string, sha256: string): boolean {
+  return loaded.has(id, sha256);
 }

@@ -10,6 +10,7 @@ import type { LoadedAdapter } from '../serving/adapter-cache';
 import { backboneCatalog } from '../serving/backbone-catalog';
 import { checkBackbones } from '../serving/backbone-embedders';
 import { trialRun } from '../serving/trial-run';
+import { checkModality } from './check-modality';
 import type { RawUpload } from './read-upload';
 
 export interface CheckedUpload {
@@ -55,7 +56,9 @@ export async function validateUpload(env: Env, name: string, upload: RawUpload):
     if (error instanceof AdapterModelError) throw new Problem(error.code, error.message);
     throw error;
   }
-  checkBackbones(manifest.features, await backboneCatalog(env.ARTIFACTS));
+  const catalog = await backboneCatalog(env.ARTIFACTS);
+  checkBackbones(manifest.features, catalog);
+  checkModality(manifest.features, catalog);
   const loaded = await trialRun(model, manifest);
   return { name, manifest: { ...manifest, model: { sha256, bytes: model.length } }, model, sha256, loaded };
 }

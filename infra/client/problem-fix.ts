@@ -1,3 +1,5 @@
+import { API_LIMITS } from '../../core/schemas/api';
+
 /** What the user can do about each stable problem `code` the edge returns (functions/problems.ts). */
 const FIXES: Record<string, string> = {
   unauthorized: 'check the credential: --api-key / GRAFT_API_KEY for tenant routes, --admin-token / GRAFT_ADMIN_TOKEN for admin ones',
@@ -19,8 +21,15 @@ const FIXES: Record<string, string> = {
   too_many_adapters: 'ask for fewer adapters per request',
   payload_too_large: 'send a smaller body',
   model_too_large: 'train a smaller head (fewer labels or features)',
-  unsupported_media_type: 'send JSON, or multipart/form-data for uploads',
+  unsupported_media_type: 'send JSON, or multipart/form-data for uploads and image files',
   version_conflict: 'retry the upload',
+  image_empty: 'send the image file itself; it arrived empty',
+  image_type_unsupported: 'send JPEG or PNG files: convert the image',
+  image_truncated: 'the file is cut short: copy or export it again',
+  image_corrupt: 'the file does not decode: export it again as JPEG or PNG',
+  image_too_large: `recompress or downscale the image to at most ${API_LIMITS.maxImageBytes / 1024 / 1024} MiB`,
+  image_too_many_pixels: `downscale the image to at most ${API_LIMITS.maxImagePixels} pixels (width × height)`,
+  modality_mismatch: 'send images to image adapters and texts to text adapters (graft adapters show <name> names its backbone)',
 };
 
 /** Codes the static ONNX validator returns: all mean the file is not an adapter the edge will run. */

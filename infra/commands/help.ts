@@ -42,7 +42,8 @@ ${CLIENT_FLAGS_HELP}`;
 
 export const PREDICT_HELP = `graft predict --adapter <n> <input…> [--version N] [--top-k K] [--json]
   Classifies each input with the live (or a pinned) version; "-" reads one input per line from stdin.
-  Batches larger than the edge's limit (${API_LIMITS.maxBatchInputs}) are split into several requests.
+  An input that is a JPEG or PNG file is sent as an image (image adapters); texts and images do not mix.
+  Batches larger than the edge's limit (${API_LIMITS.maxBatchInputs} texts, ${API_LIMITS.maxImagesPerRequest} images, ${API_LIMITS.maxBodyBytes / 1024 / 1024} MiB) are split into several requests.
 ${CLIENT_FLAGS_HELP}`;
 
 export const PUSH_HELP = `graft push <adapter dir|s3://bucket/prefix> [--name <n>] [--no-activate] [--json]

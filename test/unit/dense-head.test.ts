@@ -10,6 +10,7 @@ import { attr } from '../../core/onnx/graph-attributes';
 import { GraphBuilder } from '../../core/onnx/graph-builder';
 import { hashedNgramsSparse } from '../../core/text/hashed-ngrams';
 import { seededFloats } from '../helpers/onnx-fixtures';
+import { maxAbsDiff } from '../helpers/ort-compare';
 import { linearHead } from '../helpers/worker-fixtures';
 
 /** Weights at the scale training leaves them (logits of a few units), not saturating softmax. */
@@ -25,13 +26,6 @@ async function ortProbs(model: Uint8Array, features: Float32Array, rows: number,
   } finally {
     await session.release();
   }
-}
-
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
 }
 
 /** Rows with some exact zeros, as real features have. */
@@ -83,6 +77,46 @@ describe('pure-TypeScript evaluation of headModel graphs', () => {
     const model = new Uint8Array(readFileSync(path.join(dir, 'adapter.onnx')));
     const width = (JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { features: { dim: number }[] }).features.reduce((s, f) => s + f.dim, 0);
     await expectMatchesOrt(model, width, 8);
+  });
+
+  it('matches for heads that keep some columns and normalise a tail of them, dense or sparse input', async () => {
+    const spec = { dim: 4096, ngrams: [1] };
+    const texts = ['free money, click now to claim your prize', 'minutes of the review meeting', '', 'win win win cash', 'ünïcödé 東京 🙂'];
+    const kept = Int32Array.from(new Set([...Array(16).keys(), ...texts.slice(0, 3).flatMap((t) => Array.from(hashedNgramsSparse(t, spec).indices, (b) => 16 + b))])).sort();
+    const width = 16 + spec.dim;
+    for (const start of [0, 16, 20]) {
+      const norm = { start, weights: seededFloats(kept.length - start, 3).map((v) => v - 0.5), bias: 9 };
+      const model = headModel({ input: { width, columns: kept, norm }, layers: [layer(kept.length, 3, 8)], output: 'softmax' });
+      const head = denseHeadFromBytes(model);
+      expect(head?.input?.norm?.start, `start ${start}`).toBe(start);
+      const backbone = randomRows(texts.length, 16, 12);
+      const sparse = texts.map((t) => hashedNgramsSparse(t, spec));
+      const dense = new Float32Array(texts.length * width);
+      texts.forEach((_, r) => {
+        dense.set(backbone.subarray(r * 16, r * 16 + 16), r * width);
+        sparse[r]!.indices.forEach((bucket, p) => (dense[r * width + 16 + bucket] = sparse[r]!.values[p]!));
+      });
+      const reference = await ortProbs(model, dense, texts.length, width);
+      expect(maxAbsDiff(evaluateDenseHead(head!, [{ dim: 16, dense: backbone }, { dim: spec.dim, sparse }], texts.length), reference)).toBeLessThanOrEqual(1e-6);
+      expect(maxAbsDiff(evaluateDenseHead(head!, [{ dim: width, dense }], texts.length), reference)).toBeLessThanOrEqual(1e-6);
+    }
+    const plain = headModel({ input: { width, columns: kept }, layers: [layer(kept.length, 2, 9)], output: 'sigmoid' });
+    expect(denseHeadFromBytes(plain)?.input?.norm).toBeUndefined();
+    await expectMatchesOrt(plain, width, 4);
+  });
+
+  it('declines selections it cannot prove identical: unsorted columns, another epsilon', () => {
+    const bytes = (columns: Int32Array) => headModel({ input: { width: 8, columns }, layers: [layer(columns.length, 2, 1)], output: 'softmax' });
+    expect(denseHeadFromBytes(bytes(Int32Array.from([1, 3, 5])))).toBeDefined();
+    expect(denseHeadFromBytes(bytes(Int32Array.from([3, 1, 5])))).toBeUndefined();
+    const g = new GraphBuilder('eps');
+    const x = g.input('features', 'float32', ['N', 4]);
+    const kept = g.node('Gather', [x, g.initializer('kept', Int32Array.from([0, 2]), [2])], { axis: 1 });
+    const sum = g.node('Add', [g.node('MatMul', [g.node('Mul', [kept, kept]), g.initializer('w', Float32Array.from([1, 1]), [2, 1])]), g.initializer('b', Float32Array.from([0]), [])]);
+    const n = g.node('Sqrt', [g.node('Max', [sum, g.initializer('e', Float32Array.from([1e-3]), [])])]);
+    const logits = g.node('Gemm', [g.node('Div', [kept, n]), g.initializer('W', seededFloats(4, 1), [2, 2]), g.initializer('B', seededFloats(2, 2), [2])]);
+    g.output(g.node('Softmax', [logits], { axis: 1 }), 'float32', ['N', 2], 'probs');
+    expect(denseHeadFromBytes(encodeModel(g.toModel({ opset: 17 })))).toBeUndefined();
   });
 
   it('declines graphs that are not exactly a Gemm chain ending in Softmax or Sigmoid', () => {

@@ -3,7 +3,21 @@ import { describe, expect, it } from 'vitest';
 import { AdapterModelError, type AdapterModelErrorCode } from '../../core/onnx/adapter-model-error';
 import { ADAPTER_MODEL_LIMITS } from '../../core/onnx/adapter-model-limits';
 import { validateAdapterModel } from '../../core/onnx/validate-adapter';
+import { headModel } from '../../core/heads/head-model';
+import { encodeModel } from '../../core/onnx/encode-model';
+import { GraphBuilder } from '../../core/onnx/graph-builder';
 import * as fx from '../helpers/onnx-fixtures';
+
+/** A head that keeps some columns of a 10-wide input: Gather with these indices, then a Gemm. */
+function gatherHead(indices: Int32Array, constant = true): Uint8Array {
+  const g = new GraphBuilder('gather');
+  const x = g.input('features', 'float32', ['N', 10]);
+  const at = constant ? g.initializer('kept', indices, [indices.length]) : g.input('kept', 'int32', [indices.length]);
+  const kept = g.node('Gather', [x, at], { axis: 1 });
+  const logits = g.node('Gemm', [kept, g.initializer('W', new Float32Array(indices.length * 2), [indices.length, 2]), g.initializer('B', new Float32Array(2), [2])]);
+  g.output(g.node('Softmax', [logits], { axis: 1 }), 'float32', ['N', 2], 'probs');
+  return encodeModel(g.toModel({ opset: 17 }));
+}
 
 const expectDims = { inputDim: 4, outputDim: 2 };
 
@@ -61,6 +75,21 @@ describe('validateAdapterModel', () => {
     ['graph_invalid', 'cycle', () => fx.cyclicGraph()],
     ['graph_invalid', 'dangling input', () => fx.danglingInput()],
   ];
+
+  it('accepts a column-selecting head (Gather of constant, in-range indices) and refuses any other Gather', () => {
+    const wide = { inputDim: 10, outputDim: 2 };
+    expect(codeOf(gatherHead(Int32Array.from([0, 3, 9])), wide)).toBe('ok');
+    // A hybrid head keeps tens of thousands of hashed columns.
+    const columns = Int32Array.from({ length: 50_000 }, (_, i) => 2 * i);
+    const hybrid = headModel({ input: { width: 100_000, columns }, layers: [{ inputs: columns.length, outputs: 2, weights: new Float32Array(columns.length * 2), bias: new Float32Array(2), activation: 'linear' }], output: 'softmax' });
+    expect(codeOf(hybrid, { inputDim: 100_000, outputDim: 2 })).toBe('ok');
+    expect(codeOf(gatherHead(Int32Array.from([0, 10])), wide)).toBe('graph_invalid');
+    expect(codeOf(gatherHead(Int32Array.from([-11])), wide)).toBe('graph_invalid');
+    expect(codeOf(gatherHead(Int32Array.from([1, 2]), false), wide)).not.toBe('ok');
+    const norm = { start: 1, weights: Float32Array.from([0.5, -0.25]), bias: 4 };
+    const selecting = headModel({ input: { width: 10, columns: Int32Array.from([2, 5, 7]), norm }, layers: [{ inputs: 3, outputs: 2, weights: new Float32Array(6), bias: new Float32Array(2), activation: 'linear' }], output: 'softmax' });
+    expect(codeOf(selecting, wide)).toBe('ok');
+  });
 
   for (const [code, label, make] of cases) {
     it(`${code}: ${label}`, () => {

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import type { Metrics } from '../../core/schemas/metrics';
-import { adapterEmbedders } from '../adapters/adapter-embedders';
-import { readLocalAdapter } from '../adapters/local-adapter';
+import { adapterEmbedders, adapterImageEmbedders, adapterModality } from '../adapters/adapter-embedders';
+import { readLocalAdapter, type LocalAdapter } from '../adapters/local-adapter';
 import { runHead } from '../adapters/run-head';
 import { parseFlags } from '../cli/parse-flags';
 import { UsageError } from '../cli/usage-error';
+import { loadImageDataset } from '../data/load-image-dataset';
 import { loadTextDataset } from '../data/load-text-dataset';
 import { argmaxRows, classificationMetrics } from '../eval/classification-metrics';
 import { extractFeatures } from '../features/extract-features';
+import { extractImageFeatures } from '../features/extract-image-features';
 
 const Flags = z.object({
   data: z.string({ error: 'is required' }).min(1),
@@ -16,6 +18,7 @@ const Flags = z.object({
   s3Endpoint: z.url().optional(),
   json: z.boolean().default(false),
 });
+type EvalFlags = z.infer<typeof Flags>;
 const FLAG_KINDS = { data: 'string', 'text-column': 'string', 'label-column': 'string', 's3-endpoint': 'string', json: 'boolean' } as const;
 
 function formatMetrics(metrics: Metrics, labels: readonly string[]): string {
@@ -31,27 +34,47 @@ function formatMetrics(metrics: Metrics, labels: readonly string[]): string {
   return lines.join('\n');
 }
 
-export async function evalCommand(argv: readonly string[]): Promise<void> {
-  const { flags, positionals } = parseFlags('eval', argv, FLAG_KINDS, Flags);
-  const dir = positionals[0];
-  if (!dir || positionals.length > 1) throw new UsageError('graft eval needs exactly one adapter folder', 'run: graft eval <adapter dir> --data <file>');
-  const adapter = await readLocalAdapter(dir);
-  const dataset = await loadTextDataset(flags.data, { textColumn: flags.textColumn, labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint });
+/** Each example's label index in the adapter's labels; data labelled otherwise cannot be scored. */
+function labelIndices(adapter: LocalAdapter, data: string, labels: readonly string[]): Int32Array {
   const known = new Map(adapter.manifest.labels.map((label, i) => [label, i]));
-  const unknown = dataset.labels.filter((label) => !known.has(label));
+  const unknown = [...new Set(labels)].filter((label) => !known.has(label));
   if (unknown.length) {
     throw new UsageError(
-      `${flags.data} has labels the adapter does not know: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ' …' : ''}`,
+      `${data} has labels the adapter does not know: ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ' …' : ''}`,
       `evaluate on data labelled with ${adapter.manifest.labels.slice(0, 5).join(', ')}${adapter.manifest.labels.length > 5 ? ' …' : ''}`,
     );
   }
+  return Int32Array.from(labels, (label) => known.get(label)!);
+}
+
+/** The head's input and the true labels of every text, as the edge would compute them. */
+async function textInputs(adapter: LocalAdapter, flags: EvalFlags): Promise<{ truth: Int32Array; features: Float32Array }> {
+  const dataset = await loadTextDataset(flags.data, { textColumn: flags.textColumn, labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint });
+  const truth = labelIndices(adapter, flags.data, dataset.examples.map((e) => e.label));
   const texts = dataset.examples.map((e) => e.text);
-  const features = await extractFeatures(adapter.manifest.features, texts, await adapterEmbedders(adapter.manifest), flags.json);
-  const probs = await runHead(adapter.model, features, texts.length);
-  const metrics = classificationMetrics(
-    dataset.examples.map((e) => known.get(e.label)!),
-    argmaxRows(probs, adapter.manifest.labels.length),
-    adapter.manifest.labels,
-  );
+  return { truth, features: await extractFeatures(adapter.manifest.features, texts, await adapterEmbedders(adapter.manifest), flags.json) };
+}
+
+/** The same for images: a folder of label subfolders or a CSV of path,label (local or s3://). */
+async function imageInputs(adapter: LocalAdapter, flags: EvalFlags): Promise<{ truth: Int32Array; features: Float32Array }> {
+  if (flags.textColumn !== undefined) throw new UsageError(`adapter ${adapter.manifest.name} classifies images; --text-column is for text adapters`, 'drop --text-column');
+  const dataset = await loadImageDataset(flags.data, { labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint });
+  const truth = labelIndices(adapter, flags.data, dataset.examples.map((e) => e.label));
+  const { embedders, release } = await adapterImageEmbedders(adapter.manifest);
+  try {
+    return { truth, features: await extractImageFeatures(adapter.manifest.features, dataset.examples, dataset.sha256, embedders, flags.json) };
+  } finally {
+    await release();
+  }
+}
+
+export async function evalCommand(argv: readonly string[]): Promise<void> {
+  const { flags, positionals } = parseFlags('eval', argv, FLAG_KINDS, Flags);
+  const dir = positionals[0];
+  if (!dir || positionals.length > 1) throw new UsageError('graft eval needs exactly one adapter folder', 'run: graft eval <adapter dir> --data <file|folder>');
+  const adapter = await readLocalAdapter(dir);
+  const { truth, features } = adapterModality(adapter.manifest) === 'image' ? await imageInputs(adapter, flags) : await textInputs(adapter, flags);
+  const probs = await runHead(adapter.model, features, truth.length);
+  const metrics = classificationMetrics(truth, argmaxRows(probs, adapter.manifest.labels.length), adapter.manifest.labels);
   console.log(flags.json ? JSON.stringify({ adapter: adapter.manifest.name, data: flags.data, ...metrics }) : formatMetrics(metrics, adapter.manifest.labels));
 }

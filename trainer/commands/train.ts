@@ -5,12 +5,11 @@ import { z } from 'zod';
 import { headModel } from '../../core/heads/head-model';
 import { sha256Hex } from '../../core/hash/sha256';
 import { ADAPTER_FORMAT, AdapterManifest, HeadKind } from '../../core/schemas/adapter-manifest';
-import type { BackboneFeature, FeatureBlock } from '../../core/schemas/feature-block';
+import type { BackboneFeature } from '../../core/schemas/feature-block';
 import { Slug } from '../../core/schemas/common';
 import { ADAPTER_FILES } from '../adapters/local-adapter';
 import { runHead } from '../adapters/run-head';
 import { BACKBONE_MODALITY, DEFAULT_BACKBONE } from '../backbones/known-backbones';
-import { UsageError } from '../cli/usage-error';
 import { loadTextEmbedder } from '../backbones/load-backbone';
 import { parseFlags } from '../cli/parse-flags';
 import { checkTextDataset } from '../data/check-text-dataset';
@@ -19,6 +18,7 @@ import { extractFeatures } from '../features/extract-features';
 import { writeFolderAtomically } from '../fs/write-folder-atomically';
 import { imageTrainingInputs } from './image-training-inputs';
 import { hybridHead } from '../heads/hybrid-head';
+import { imageHybridHead } from '../heads/image-hybrid-head';
 import { neuralHead } from '../heads/neural-head';
 import { maxAbsDiff } from '../heads/tf-head-probs';
 import { DEFAULT_TRAIN_OPTIONS } from '../heads/train-head';
@@ -61,17 +61,8 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
   };
 
   const image = BACKBONE_MODALITY[flags.backbone] === 'image';
-  const head = flags.head ?? (image ? 'linear' : 'hybrid');
-  if (image && head === 'hybrid') throw new UsageError('--head hybrid mixes in word n-grams, so it is for text backbones', 'use --head linear or --head mlp with an image backbone');
-  const inputs = image
-    ? { ...(await imageTrainingInputs(flags.backbone, flags.data, { labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint, quiet: flags.json }, say)), texts: [] }
-    : await textTrainingInputs(flags, say);
-  const { dataset, labels, blocks, features, provider, texts } = inputs;
-  const backbone = blocks[0] as BackboneFeature;
-  const outcome =
-    head === 'hybrid'
-      ? hybridHead(backbone, features, texts, labels, dataset.labels, flags.seed)
-      : await neuralHead(backbone, features, labels, dataset.labels, { kind: head, seed: flags.seed, epochs: flags.epochs, l2: flags.l2, validation: flags.validation, say });
+  const head = flags.head ?? 'hybrid';
+  const { dataset, provider, outcome } = image ? await imageOutcome(flags, head, say) : await textOutcome(flags, head, say);
   const name = flags.name ?? defaultName(flags.out);
   const model = headModel(outcome.spec);
 
@@ -89,7 +80,7 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
     features: outcome.blocks,
     output: 'probs',
     model: { sha256: await sha256Hex(model), bytes: model.length },
-    metrics,
+    metrics: metrics ?? {},
     training: { head, seed: flags.seed, backbone: flags.backbone, data_sha256: dataset.sha256, examples: dataset.examples.length, ...outcome.training, export_max_abs_diff: exportGap },
   });
   const files = {
@@ -101,15 +92,17 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
 
   const seconds = (Date.now() - started) / 1000;
   if (flags.json) {
-    console.log(JSON.stringify({ out: flags.out, name, head, sha256: manifest.model!.sha256, metrics, training: manifest.training, seconds, provider }));
+    console.log(JSON.stringify({ out: flags.out, name, head, sha256: manifest.model!.sha256, metrics: metrics ?? null, training: manifest.training, seconds, provider }));
   } else {
-    say(`${head} head · accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)} by ${String(outcome.training.evaluation)}`);
+    say(metrics ? `${head} head · accuracy ${metrics.accuracy.toFixed(4)}, macro-F1 ${metrics.macro_f1.toFixed(4)} by ${String(outcome.training.evaluation)}` : `${head} head · no accuracy estimate: ${String(outcome.training.evaluation)}`);
     if (typeof outcome.training.advice === 'string') say(outcome.training.advice);
     say(`wrote ${flags.out}/{${Object.keys(files).join(',')}} in ${seconds.toFixed(1)} s`);
   }
 }
 
-async function textTrainingInputs(flags: z.infer<typeof Flags>, say: (line: string) => void) {
+type TrainFlags = z.infer<typeof Flags>;
+
+async function textOutcome(flags: TrainFlags, head: HeadKind, say: (line: string) => void) {
   const dataset = await loadTextDataset(flags.data, { textColumn: flags.textColumn, labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint });
   checkTextDataset(dataset);
   const { embedder, provider } = await loadTextEmbedder(flags.backbone);
@@ -118,9 +111,29 @@ async function textTrainingInputs(flags: z.infer<typeof Flags>, say: (line: stri
   const texts = dataset.examples.map((e) => e.text);
   const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
   const labels = Int32Array.from(dataset.examples, (e) => labelIndex.get(e.label)!);
-  const blocks: FeatureBlock[] = [{ source: embedder.manifest.id, sha256: embedder.manifest.sha256, dim: embedder.manifest.output.dim }];
-  const features = await extractFeatures(blocks, texts, new Map([[embedder.manifest.id, embedder]]), flags.json);
-  return { dataset, labels, blocks, features, provider, texts };
+  const backbone: BackboneFeature = { source: embedder.manifest.id, sha256: embedder.manifest.sha256, dim: embedder.manifest.output.dim };
+  const features = await extractFeatures([backbone], texts, new Map([[embedder.manifest.id, embedder]]), flags.json);
+  const outcome =
+    head === 'hybrid'
+      ? hybridHead(backbone, features, texts, labels, dataset.labels, flags.seed)
+      : await neuralHead(backbone, features, labels, dataset.labels, { kind: head, seed: flags.seed, epochs: flags.epochs, l2: flags.l2, validation: flags.validation, say });
+  return { dataset, provider, outcome };
+}
+
+async function imageOutcome(flags: TrainFlags, head: HeadKind, say: (line: string) => void) {
+  const hybrid = head === 'hybrid';
+  const inputs = await imageTrainingInputs(
+    flags.backbone,
+    flags.data,
+    // The hybrid cross-validates, or fits its default mix on one image per label; linear and mlp hold images out.
+    { labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint, quiet: flags.json, pixels: hybrid, minPerLabel: hybrid ? 1 : 2 },
+    say,
+  );
+  const { dataset, labels, backbone, features, pixels, provider } = inputs;
+  const outcome = hybrid
+    ? imageHybridHead(backbone, features, pixels!, labels, dataset.labels, flags.seed)
+    : await neuralHead(backbone, features, labels, dataset.labels, { kind: head, seed: flags.seed, epochs: flags.epochs, l2: flags.l2, validation: flags.validation, say });
+  return { dataset, provider, outcome };
 }
 
 async function writeOutput(out: string, files: Record<string, Uint8Array | string>, s3Endpoint: string | undefined): Promise<void> {

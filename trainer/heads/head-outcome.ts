@@ -8,7 +8,8 @@ export interface HeadOutcome {
   spec: HeadSpec;
   /** The feature blocks the head reads, in input order: what the manifest declares. */
   blocks: FeatureBlock[];
-  metrics: Metrics;
+  /** Held-out quality; absent when nothing could be held out (a label with a single example). */
+  metrics?: Metrics;
   training: Record<string, unknown>;
   history: EpochRecord[];
   reportSections: string[];

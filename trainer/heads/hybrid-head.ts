@@ -5,28 +5,30 @@ import { svgLineChart } from '../report/svg-line-chart';
 import { selectRows, type FeatureMatrix } from './feature-matrix';
 import type { HeadOutcome } from './head-outcome';
 import { curveAdvice, learningCurve } from './learning-curve';
-import { predictLogistic } from './logistic-regression';
-import { HYBRID_GRID, ngramsKey, trainHybrid, type HybridCandidate } from './train-hybrid';
+import { HYBRID_GRID, hybridProbabilities, ngramsKey, trainHybrid, type HybridCandidate } from './train-hybrid';
 
-/** Rows checked against the exported ONNX: enough to catch any export bug, cheap at 16k columns. */
-const REFERENCE_ROWS = 256;
-/** Largest hashed block; fewer buckets when many labels would make the head big (≈ 2 MiB cap). */
-const MAX_HASH_DIM = 1 << 14;
-const HEAD_BYTES_BUDGET = 2 * 1024 * 1024;
+/** Rows checked against the exported ONNX: enough to catch any export bug; ONNX Runtime gets
+ * them dense, so fewer for wider inputs (≈ 64 MB of float32 at most). */
+const REFERENCE_VALUES = 1 << 24;
+const MAX_REFERENCE_ROWS = 256;
+/**
+ * Hashed buckets: as many as the schema allows, so that a tenant's vocabulary rarely collides (at
+ * 16k buckets collisions cost 1–2 points against an exact vocabulary on our curves). The head
+ * keeps only the columns its training texts use, so its size follows the vocabulary, not this.
+ */
+const HASH_DIM = 1 << 18;
 
-export function hashedBlock(classes: number, ngrams: readonly number[]): HashedNgramsFeature {
-  let dim = MAX_HASH_DIM;
-  while (dim > 1024 && dim * classes * 4 > HEAD_BYTES_BUDGET) dim /= 2;
-  return { source: 'hashed-ngrams', dim, ngrams: [...ngrams] };
+export function hashedBlock(ngrams: readonly number[]): HashedNgramsFeature {
+  return { source: 'hashed-ngrams', dim: HASH_DIM, ngrams: [...ngrams] };
 }
 
 /** The training matrices every candidate of the grid needs: the backbone block beside each
  * lexical variant, keyed by `ngramsKey`. */
-export function hybridVariants(dense: NonNullable<FeatureMatrix['dense']>, texts: readonly string[], classes: number, grid: readonly HybridCandidate[] = HYBRID_GRID): Map<string, FeatureMatrix> {
+export function hybridVariants(dense: NonNullable<FeatureMatrix['dense']>, texts: readonly string[], grid: readonly HybridCandidate[] = HYBRID_GRID): Map<string, FeatureMatrix> {
   const variants = new Map<string, FeatureMatrix>();
   for (const { ngrams } of grid) {
     const key = ngramsKey(ngrams);
-    if (!variants.has(key)) variants.set(key, { rows: texts.length, dense, sparse: hashedNgramMatrix(texts, hashedBlock(classes, ngrams)) });
+    if (!variants.has(key)) variants.set(key, { rows: texts.length, dense, sparse: hashedNgramMatrix(texts, hashedBlock(ngrams)) });
   }
   return variants;
 }
@@ -56,21 +58,22 @@ export function denseRows(matrix: FeatureMatrix, blocks: readonly FeatureBlock[]
  */
 export function hybridHead(backbone: BackboneFeature, embeddings: Float32Array, texts: readonly string[], labels: Int32Array, names: readonly string[], seed: number): HeadOutcome {
   const classes = names.length;
-  const variants = hybridVariants({ dim: backbone.dim, values: embeddings }, texts, classes);
+  const variants = hybridVariants({ dim: backbone.dim, values: embeddings }, texts);
   const result = trainHybrid(variants, labels, classes, seed);
   const { choice } = result;
-  const ngrams = hashedBlock(classes, choice.ngrams);
+  const ngrams = hashedBlock(choice.ngrams);
   const matrix = variants.get(ngramsKey(choice.ngrams))!;
   const blocks: FeatureBlock[] = choice.blocks === 'backbone' ? [backbone] : choice.blocks === 'ngrams' ? [ngrams] : [backbone, ngrams];
 
-  const curve = learningCurve(matrix, labels, classes, result.idf, choice, seed);
+  const curve = learningCurve(matrix, labels, classes, choice, seed);
   const advice = curveAdvice(curve);
   const chart = svgLineChart('learning curve', 'labelled examples', [{ name: 'cross-validated accuracy', color: '#2ca02c', points: curve.map((p) => ({ x: p.examples, y: p.accuracy })) }]);
   const table = result.scores
     .map((s) => `<tr><td>${s.blocks}</td><td>${s.ngrams.join('+')}</td><td>${s.blocks === 'both' ? s.backboneScale : '–'}</td><td>${s.C}</td><td>${s.accuracy.toFixed(4)}</td><td>${s.logLoss.toFixed(4)}</td></tr>`)
     .join('');
 
-  const sample = selectRows(matrix, [...Array(Math.min(REFERENCE_ROWS, texts.length)).keys()]);
+  const width = blocks.reduce((sum, b) => sum + b.dim, 0);
+  const sample = selectRows(matrix, [...Array(Math.min(MAX_REFERENCE_ROWS, Math.max(1, Math.floor(REFERENCE_VALUES / width)), texts.length)).keys()]);
   return {
     spec: result.spec,
     blocks,
@@ -86,6 +89,6 @@ export function hybridHead(backbone: BackboneFeature, embeddings: Float32Array, 
       `<h2>Learning curve</h2>\n${chart}\n<p>${advice}</p>`,
       `<h2>Head selection</h2><p>Chosen: <b>${choice.blocks}</b>${choice.blocks === 'both' ? `, backbone weight ${choice.backboneScale}` : ''}, word n-grams ${choice.ngrams.join('+')}, C = ${choice.C}.</p><table><tr><th>blocks</th><th>n-grams</th><th>backbone weight</th><th>C</th><th>CV accuracy</th><th>CV log-loss</th></tr>${table}</table>`,
     ],
-    reference: { features: denseRows(sample, blocks), rows: sample.rows, probs: Float32Array.from(predictLogistic(result.model, sample)) },
+    reference: { features: denseRows(sample, blocks), rows: sample.rows, probs: Float32Array.from(hybridProbabilities(result, sample)) },
   };
 }

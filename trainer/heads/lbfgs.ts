@@ -8,7 +8,9 @@ export interface LbfgsOptions {
   memory: number;
 }
 
-const DEFAULTS: LbfgsOptions = { maxIterations: 300, tolerance: 1e-5, memory: 10 };
+// The objective is the mean loss, so 1e-4 on its gradient is tight for accuracy (CV accuracy moved
+// by under 0.1 point against 1e-5 on our curves) and a third cheaper on 2^18-bucket blocks.
+const DEFAULTS: LbfgsOptions = { maxIterations: 300, tolerance: 1e-4, memory: 10 };
 
 const dot = (a: Float64Array, b: Float64Array) => {
   let s = 0;

@@ -11,7 +11,7 @@ export interface CurvePoint {
 export const CURVE_FRACTIONS = [0.25, 0.5, 0.75, 1];
 
 /** Cross-validated accuracy of one candidate on growing stratified subsets of the tenant's labels. */
-export function learningCurve(matrix: FeatureMatrix, labels: Int32Array, classes: number, idf: Float32Array, candidate: HybridCandidate, seed: number): CurvePoint[] {
+export function learningCurve(matrix: FeatureMatrix, labels: Int32Array, classes: number, candidate: HybridCandidate, seed: number): CurvePoint[] {
   const byClass: number[][] = Array.from({ length: classes }, () => []);
   const random = seededRandom(seed);
   labels.forEach((label, i) => byClass[label]!.push(i));
@@ -22,7 +22,7 @@ export function learningCurve(matrix: FeatureMatrix, labels: Int32Array, classes
     const rows = byClass.flatMap((members) => members.slice(0, Math.max(2, Math.round(members.length * fraction)))).sort((a, b) => a - b);
     const subset = Int32Array.from(rows, (i) => labels[i]!);
     const key = ngramsKey(candidate.ngrams);
-    const { scores } = crossValidate(new Map([[key, selectRows(matrix, rows)]]), subset, classes, new Map([[key, idf]]), [candidate], seed);
+    const { scores } = crossValidate(new Map([[key, selectRows(matrix, rows)]]), subset, classes, [candidate], seed);
     points.push({ fraction, examples: rows.length, accuracy: scores[0]!.accuracy });
   }
   return points;

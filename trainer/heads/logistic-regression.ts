@@ -1,4 +1,5 @@
 import type { FeatureMatrix } from './feature-matrix';
+import { keptPosition } from '../../core/heads/input-selection';
 import { lbfgs } from './lbfgs';
 
 export interface LogisticOptions {
@@ -10,12 +11,17 @@ export interface LogisticOptions {
   sparseScale: Float32Array | null;
   /** Weigh classes by n / (K · n_class). */
   balanced: boolean;
-  /** Warm start: weights of an earlier fit with the same blocks. */
-  init?: Float64Array;
+  /** Warm start: an earlier fit with the same blocks. */
+  init?: LogisticModel;
 }
 
-/** Fitted multinomial logistic regression on the scaled blocks: params = [W (D×K) row-major, b (K)]. */
+/**
+ * Fitted multinomial logistic regression on the scaled blocks, over the columns training used:
+ * params = [W (active × K) row-major, b (K)]; every other column's weights are zero.
+ */
 export interface LogisticModel {
+  /** Input columns (dense block first, then sparse) with a non-zero training value, ascending. */
+  active: Int32Array;
   params: Float64Array;
   classes: number;
   denseDim: number;
@@ -36,14 +42,15 @@ interface ScaledRows {
  * for the L2 term, so from zero it stays zero: solving in the compact space is exact, and with a
  * few dozen texts over 16k hashed buckets it is an order of magnitude less work per iteration.
  */
-function compactColumns(rows: ScaledRows, width: number): Int32Array {
-  const used = new Uint8Array(width);
-  for (const c of rows.columns) used[c] = 1;
-  const active: number[] = [];
-  const index = new Int32Array(width).fill(-1);
-  for (let c = 0; c < width; c++) if (used[c]) index[c] = active.push(c) - 1;
-  for (let p = 0; p < rows.columns.length; p++) rows.columns[p] = index[rows.columns[p]!]!;
-  return Int32Array.from(active);
+function compactColumns(rows: ScaledRows): Int32Array {
+  // Sorting the non-zeros' columns, not marking a width-long array: hashed blocks are 2^18 wide
+  // and most fits see a few hundred texts.
+  const sorted = Int32Array.from(rows.columns).sort();
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i]!;
+  const active = sorted.slice(0, distinct);
+  for (let p = 0; p < rows.columns.length; p++) rows.columns[p] = keptPosition(active, rows.columns[p]!);
+  return active;
 }
 
 function scaledRows(matrix: FeatureMatrix, denseDim: number, sparseDim: number, options: LogisticOptions): ScaledRows {
@@ -100,7 +107,7 @@ function forward(rows: ScaledRows, params: Float64Array, K: number, biasAt: numb
 export function fitLogistic(matrix: FeatureMatrix, labels: Int32Array, classes: number, options: LogisticOptions): LogisticModel {
   const { denseDim, sparseDim } = blockDims(matrix, options);
   const rows = scaledRows(matrix, denseDim, sparseDim, options);
-  const active = compactColumns(rows, denseDim + sparseDim);
+  const active = compactColumns(rows);
   const K = classes;
   const n = matrix.rows;
   const counts = new Float64Array(K);
@@ -108,7 +115,6 @@ export function fitLogistic(matrix: FeatureMatrix, labels: Int32Array, classes: 
   const weight = Float64Array.from(labels, (label) => (options.balanced ? n / (K * counts[label]!) : 1));
   const lambda = 1 / (options.C * n);
   const biasAt = active.length * K;
-  const fullBiasAt = (denseDim + sparseDim) * K;
   const probs = new Float64Array(n * K);
 
   const objective = (params: Float64Array, grad: Float64Array): number => {
@@ -136,21 +142,40 @@ export function fitLogistic(matrix: FeatureMatrix, labels: Int32Array, classes: 
   };
 
   const compact = new Float64Array(biasAt + K);
-  const full = new Float64Array(fullBiasAt + K);
-  if (options.init) {
-    active.forEach((c, i) => compact.set(options.init!.subarray(c * K, (c + 1) * K), i * K));
-    compact.set(options.init.subarray(fullBiasAt, fullBiasAt + K), biasAt);
+  const init = options.init;
+  if (init) {
+    active.forEach((c, i) => {
+      const at = keptPosition(init.active, c);
+      if (at >= 0) compact.set(init.params.subarray(at * K, (at + 1) * K), i * K);
+    });
+    compact.set(init.params.subarray(init.active.length * K), biasAt);
   }
-  lbfgs(objective, compact, { maxIterations: 300, tolerance: 1e-5 });
-  active.forEach((c, i) => full.set(compact.subarray(i * K, (i + 1) * K), c * K));
-  full.set(compact.subarray(biasAt, biasAt + K), fullBiasAt);
-  return { params: full, classes, denseDim, sparseDim, options };
+  lbfgs(objective, compact);
+  return { active, params: compact, classes, denseDim, sparseDim, options: { ...options, init: undefined } };
+}
+
+/** The weight of input `column` for class k: zero for a column training never used. */
+export function weightOf(model: LogisticModel, column: number, k: number): number {
+  const at = keptPosition(model.active, column);
+  return at < 0 ? 0 : model.params[at * model.classes + k]!;
 }
 
 /** Class probabilities [rows × K]. */
 export function predictLogistic(model: LogisticModel, matrix: FeatureMatrix): Float64Array {
   const out = new Float64Array(matrix.rows * model.classes);
   const rows = scaledRows(matrix, model.denseDim, model.sparseDim, model.options);
-  forward(rows, model.params, model.classes, (model.denseDim + model.sparseDim) * model.classes, out);
+  // Columns outside training's active set have zero weight: drop them, renumber the rest.
+  let kept = 0;
+  for (let r = 0, p = 0; r + 1 < rows.rowStart.length; r++) {
+    const end = rows.rowStart[r + 1]!;
+    for (; p < end; p++) {
+      const c = keptPosition(model.active, rows.columns[p]!);
+      if (c < 0) continue;
+      rows.columns[kept] = c;
+      rows.values[kept++] = rows.values[p]!;
+    }
+    rows.rowStart[r + 1] = kept;
+  }
+  forward(rows, model.params, model.classes, model.active.length * model.classes, out);
   return out;
 }

@@ -1,8 +1,8 @@
 import type { HeadSpec } from '../../core/heads/head-spec';
-import { seededRandom } from '../random';
-import { inverseDocumentFrequency, selectRows, type FeatureMatrix } from './feature-matrix';
-import { fitLogistic, predictLogistic, type LogisticModel, type LogisticOptions } from './logistic-regression';
-import { stratifiedFolds } from './stratified-split';
+import { bestCandidate, chooseOverDefault, crossValidateLogistic, type FoldTransform, type LogisticCrossValidation } from './cross-validate-logistic';
+import type { FeatureMatrix } from './feature-matrix';
+import { fitLogistic, predictLogistic, type LogisticModel, type LogisticOptions, weightOf } from './logistic-regression';
+import { fitTfidf, tfidfRows, type TfidfFit } from './tfidf-rows';
 
 export type HybridBlocks = 'backbone' | 'ngrams' | 'both';
 
@@ -44,125 +44,114 @@ export type HybridVariants = ReadonlyMap<string, FeatureMatrix>;
 
 export const ngramsKey = (ngrams: readonly number[]) => ngrams.join(',');
 
-export interface CrossValidation {
+export interface CrossValidation extends Omit<LogisticCrossValidation, 'scores'> {
   scores: ScoredCandidate[];
-  /** Out-of-fold probabilities [rows × K] of each candidate, from the first repetition. */
-  outOfFold: Float64Array[];
-  folds: number;
-  repeats: number;
 }
 
 export interface HybridResult extends CrossValidation {
   choice: ScoredCandidate;
   model: LogisticModel;
-  idf: Float32Array;
+  tfidf: TfidfFit;
   spec: HeadSpec;
 }
 
-function options(candidate: HybridCandidate, idf: Float32Array, init?: Float64Array): LogisticOptions {
+/** Bytes of head weights a tenant's hybrid may take: it bounds the lexical columns kept. */
+const HEAD_BYTES_BUDGET = 2 * 1024 * 1024;
+
+/** Most hashed columns the head keeps for `classes` outputs (weights, IDF term and index each). */
+export function keptColumnBudget(classes: number): number {
+  return Math.floor(HEAD_BYTES_BUDGET / (4 * (classes + 2)));
+}
+
+const ones = new Map<number, Float32Array>();
+
+function options(candidate: HybridCandidate, sparseDim: number): LogisticOptions {
+  // The rows are already TF-IDF weighted (tfidfRows): the sparse block enters unscaled.
+  let unit = ones.get(sparseDim);
+  if (!unit) ones.set(sparseDim, (unit = new Float32Array(sparseDim).fill(1)));
   return {
     C: candidate.C,
     denseScale: candidate.blocks === 'ngrams' ? 0 : candidate.backboneScale,
-    sparseScale: candidate.blocks === 'backbone' ? null : idf,
+    sparseScale: candidate.blocks === 'backbone' ? null : unit,
     balanced: true,
-    init,
   };
 }
 
-function foldCount(labels: Int32Array, classes: number): number {
-  const counts = new Array<number>(classes).fill(0);
-  for (const label of labels) counts[label]! += 1;
-  // Fewer folds on larger sets: the estimate is already stable and each fold costs a full grid.
-  return Math.max(2, Math.min(Math.min(...counts), labels.length >= 500 ? 3 : 5));
-}
-
-/** On a few dozen labels one split of folds is noise; repeating it with other splits is cheap there. */
-function repeatCount(rows: number): number {
-  return Math.max(1, Math.min(8, Math.ceil(200 / rows)));
-}
-
-/** Mean accuracy and log-loss of each candidate over repeated stratified folds. */
-export function crossValidate(variants: HybridVariants, labels: Int32Array, classes: number, idfs: ReadonlyMap<string, Float32Array>, grid: readonly HybridCandidate[], seed: number): CrossValidation {
-  const folds = foldCount(labels, classes);
-  const repeats = repeatCount(labels.length);
-  const totals = grid.map(() => ({ correct: 0, loss: 0 }));
-  const outOfFold = grid.map(() => new Float64Array(labels.length * classes));
-  const random = seededRandom(seed);
-  for (let repeat = 0; repeat < repeats; repeat++) {
-    for (const heldOut of stratifiedFolds(labels, classes, folds, random)) {
-      const held = new Set(heldOut);
-      const trainRows = [...labels.keys()].filter((i) => !held.has(i));
-      const folds = new Map([...variants].map(([key, matrix]) => [key, { train: selectRows(matrix, trainRows), test: selectRows(matrix, heldOut) }]));
-      const trainLabels = Int32Array.from(trainRows, (i) => labels[i]!);
-      // Warm-start along increasing C within one block configuration: each fit starts near its answer.
-      let previous: { key: string; params: Float64Array } | null = null;
-      grid.forEach((candidate, g) => {
-        const key = `${candidate.blocks}:${candidate.backboneScale}:${ngramsKey(candidate.ngrams)}`;
-        const { train, test } = folds.get(ngramsKey(candidate.ngrams))!;
-        const idf = idfs.get(ngramsKey(candidate.ngrams))!;
-        const model = fitLogistic(train, trainLabels, classes, options(candidate, idf, previous?.key === key ? previous.params : undefined));
-        previous = { key, params: model.params };
-        const probs = predictLogistic(model, test);
-        heldOut.forEach((row, i) => {
-          let best = 0;
-          for (let k = 1; k < classes; k++) if (probs[i * classes + k]! > probs[i * classes + best]!) best = k;
-          if (best === labels[row]) totals[g]!.correct += 1;
-          totals[g]!.loss -= Math.log(Math.max(1e-12, probs[i * classes + labels[row]!]!));
-          if (repeat === 0) outOfFold[g]!.set(probs.subarray(i * classes, (i + 1) * classes), row * classes);
-        });
-      });
-    }
-  }
-  const seen = labels.length * repeats;
-  const scores = grid.map((candidate, g) => ({ ...candidate, accuracy: totals[g]!.correct / seen, logLoss: totals[g]!.loss / seen }));
-  return { scores, outOfFold, folds, repeats };
+/** Mean accuracy and log-loss of each candidate over repeated stratified folds; IDF and kept
+ * columns are fitted on each fold's training rows, as the final head's are on all rows. */
+export function crossValidate(variants: HybridVariants, labels: Int32Array, classes: number, grid: readonly HybridCandidate[], seed: number): CrossValidation {
+  const tfidf: FoldTransform = (train, test) => {
+    const fit = fitTfidf(train, keptColumnBudget(classes));
+    return { train: tfidfRows(train, fit), test: tfidfRows(test, fit) };
+  };
+  const candidates = grid.map((candidate) => {
+    const key = ngramsKey(candidate.ngrams);
+    return { matrix: key, options: options(candidate, variants.get(key)!.sparse!.dim) };
+  });
+  const cv = crossValidateLogistic(variants, labels, classes, candidates, seed, tfidf);
+  return { ...cv, scores: grid.map((candidate, g) => ({ ...candidate, ...cv.scores[g]! })) };
 }
 
 /** Both blocks, the backbone at half weight, light regularisation: the candidate that holds up
  * best across sizes when there is too little data to tell candidates apart. */
 export const DEFAULT_CANDIDATE: HybridCandidate = { blocks: 'both', ngrams: UNIGRAMS, backboneScale: 0.5, C: 100 };
 
-/**
- * The default candidate unless another beats it by more than one standard error of the
- * cross-validated accuracy: with a dozen labels the winner of a grid is mostly noise, so the
- * choice only moves away from the robust default when the data can show it should.
- */
-function choose(scores: readonly ScoredCandidate[], rows: number): number {
-  let top = 0;
-  scores.forEach((s, i) => {
-    const a = scores[top]!;
-    if (s.accuracy > a.accuracy + 1e-9 || (Math.abs(s.accuracy - a.accuracy) <= 1e-9 && s.logLoss < a.logLoss)) top = i;
-  });
-  const fallback = scores.findIndex(
+/** Below this many labelled rows the default stands: on our learning curves, grid winners on
+ * fewer rows (64 per class of two) were luck as often as not and lost half a point on average,
+ * even when they led by more than a standard error. */
+const MIN_ROWS_TO_SWITCH = 200;
+
+function choose(cv: CrossValidation): number {
+  const fallback = cv.scores.findIndex(
     (s) => s.blocks === DEFAULT_CANDIDATE.blocks && s.backboneScale === DEFAULT_CANDIDATE.backboneScale && s.C === DEFAULT_CANDIDATE.C && ngramsKey(s.ngrams) === ngramsKey(DEFAULT_CANDIDATE.ngrams),
   );
-  if (fallback < 0) return top;
-  const base = scores[fallback]!.accuracy;
-  const standardError = Math.sqrt(Math.max(base * (1 - base), 1 / rows) / rows);
-  return scores[top]!.accuracy - base > standardError ? top : fallback;
+  return fallback < 0 ? bestCandidate(cv.scores) : chooseOverDefault(cv, fallback, MIN_ROWS_TO_SWITCH);
 }
 
-/** The exported head: block weights and IDF folded into one Gemm over the raw blocks. */
-function exportSpec(model: LogisticModel, candidate: HybridCandidate, idf: Float32Array): HeadSpec {
+/**
+ * The exported head: a Gather of the backbone columns and the kept hashed columns, the TF-IDF
+ * norm over the latter (HeadInputSelection), then one Gemm with block weight and IDF folded in.
+ */
+function exportSpec(model: LogisticModel, candidate: HybridCandidate, fit: TfidfFit, backboneDim: number): HeadSpec {
   const K = model.classes;
-  const inputs = model.denseDim + model.sparseDim;
-  const weights = new Float32Array(inputs * K);
-  for (let j = 0; j < inputs; j++) {
-    const scale = j >= model.denseDim ? idf[j - model.denseDim]! : candidate.backboneScale;
-    for (let k = 0; k < K; k++) weights[j * K + k] = model.params[j * K + k]! * scale;
+  const dense = candidate.blocks === 'ngrams' ? 0 : backboneDim;
+  const lexical = candidate.blocks === 'backbone' ? new Int32Array(0) : fit.kept;
+  const columns = new Int32Array(dense + lexical.length);
+  const weights = new Float32Array(columns.length * K);
+  for (let j = 0; j < dense; j++) {
+    columns[j] = j;
+    for (let k = 0; k < K; k++) weights[j * K + k] = weightOf(model, j, k) * candidate.backboneScale;
   }
-  const bias = Float32Array.from(model.params.subarray(inputs * K, inputs * K + K));
-  return { layers: [{ inputs, outputs: K, weights, bias, activation: 'linear' }], output: 'softmax' };
+  lexical.forEach((c, i) => {
+    const row = dense + i;
+    columns[row] = dense + c;
+    for (let k = 0; k < K; k++) weights[row * K + k] = weightOf(model, model.denseDim + c, k) * fit.idf[c]!;
+  });
+  const max2 = fit.max * fit.max;
+  const bias = Float32Array.from(model.params.subarray(model.active.length * K));
+  const width = dense + (candidate.blocks === 'backbone' ? 0 : model.sparseDim);
+  const norm = lexical.length > 0 ? { start: dense, weights: Float32Array.from(lexical, (c) => fit.idf[c]! * fit.idf[c]! - max2), bias: max2 } : undefined;
+  return {
+    // The backbone alone keeps every column: no selection.
+    ...(norm ? { input: { width, columns, norm } } : {}),
+    layers: [{ inputs: columns.length, outputs: K, weights, bias, activation: 'linear' }],
+    output: 'softmax',
+  };
+}
+
+/** Class probabilities [rows × K] of the fitted head on raw (untransformed) rows of its variant. */
+export function hybridProbabilities(result: HybridResult, matrix: FeatureMatrix): Float64Array {
+  return predictLogistic(result.model, tfidfRows(matrix, result.tfidf));
 }
 
 /** Chooses blocks, their weights and C by stratified cross-validation, then fits on all rows. */
 export function trainHybrid(variants: HybridVariants, labels: Int32Array, classes: number, seed: number, grid: readonly HybridCandidate[] = HYBRID_GRID): HybridResult {
-  const idfs = new Map([...variants].map(([key, matrix]) => [key, inverseDocumentFrequency(matrix)]));
-  const cv = crossValidate(variants, labels, classes, idfs, grid, seed);
-  const chosen = choose(cv.scores, labels.length);
+  const cv = crossValidate(variants, labels, classes, grid, seed);
+  const chosen = choose(cv);
   const choice = cv.scores[chosen]!;
-  const key = ngramsKey(choice.ngrams);
-  const idf = idfs.get(key)!;
-  const model = fitLogistic(variants.get(key)!, labels, classes, options(choice, idf));
-  return { ...cv, choice, outOfFold: [cv.outOfFold[chosen]!], model, idf, spec: exportSpec(model, choice, idf) };
+  const matrix = variants.get(ngramsKey(choice.ngrams))!;
+  const tfidf = fitTfidf(matrix, keptColumnBudget(classes));
+  const rows = tfidfRows(matrix, tfidf);
+  const model = fitLogistic(rows, labels, classes, options(choice, rows.sparse!.dim));
+  return { ...cv, choice, rowAccuracy: [cv.rowAccuracy[chosen]!], outOfFold: [cv.outOfFold[chosen]!], model, tfidf, spec: exportSpec(model, choice, tfidf, matrix.dense?.dim ?? 0) };
 }

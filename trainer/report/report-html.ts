@@ -31,7 +31,7 @@ export function reportHtml(manifest: AdapterManifest, extras: ReportExtras): str
 <h1>Adapter <code>${esc(manifest.name)}</code></h1>
 <p>${esc(manifest.task)} · ${manifest.labels.length} labels · features: ${manifest.features.map((f) => `${esc(f.source)} (${f.dim})`).join(' + ')} · head: ${esc(String(manifest.training.head ?? ''))}</p>
 <h2>Validation</h2>
-<p>accuracy <b>${(m.accuracy ?? 0).toFixed(4)}</b> · macro-F1 <b>${(m.macro_f1 ?? 0).toFixed(4)}</b> · ${m.examples ?? 0} held-out examples</p>
+${m.accuracy === undefined ? `<p>No held-out estimate: ${esc(String(manifest.training.evaluation ?? 'nothing was held out'))}.</p>` : `<p>accuracy <b>${m.accuracy.toFixed(4)}</b> · macro-F1 <b>${(m.macro_f1 ?? 0).toFixed(4)}</b> · ${m.examples ?? 0} held-out examples</p>`}
 <table><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>${rows}</table>
 <h2>Confusion matrix</h2>
 ${svgConfusionMatrix(manifest.labels, m.confusion ?? [])}

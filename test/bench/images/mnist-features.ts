@@ -29,6 +29,11 @@ export function mnistSplits(kind: MnistKind, pool: number, test: number): { pool
   return out;
 }
 
+/** 28 × 28 grey samples as the PNG files a tenant would upload. */
+export function mnistPngs(pixels: readonly Uint8Array[]): Uint8Array[] {
+  return pixels.map((p) => encode({ width: 28, height: 28, data: p, channels: 1, depth: 8 }));
+}
+
 /** Embeddings of 28 × 28 images through the full edge path: PNG bytes → core/image → backbone. */
 export async function embedMnist(embedder: ImageEmbedder, key: string, pixels: readonly Uint8Array[]): Promise<Float32Array> {
   const dim = embedder.manifest.output.dim;
@@ -41,7 +46,7 @@ export async function embedMnist(embedder: ImageEmbedder, key: string, pixels: r
   }
   const out = new Float32Array(pixels.length * dim);
   for (let start = 0; start < pixels.length; start += 16) {
-    const batch = pixels.slice(start, start + 16).map((p) => encode({ width: 28, height: 28, data: p, channels: 1, depth: 8 }));
+    const batch = mnistPngs(pixels.slice(start, start + 16));
     out.set(await embedder.embed(batch), start * dim);
     if (start % 320 === 0) process.stderr.write(`  embedded ${start}/${pixels.length} (${key})\n`);
   }

@@ -1,21 +1,43 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import type { AdapterManifest } from '../../../core/schemas/adapter-manifest';
 import { REPO_ROOT, type BuildOptions } from '../../helpers/worker-harness';
-import { CACHE_DIR } from './bench-models';
+import { CACHE_DIR, spamCsv, type Adapter } from './bench-models';
 
-/**
- * The worker as last committed (`git archive <rev>` of functions/, core/ and the config), so a run
- * measures before and after its own changes on the same machine, minutes apart.
- */
-export function committedWorker(rev = 'HEAD'): BuildOptions & { rev: string } {
+/** `git archive <rev>` of the whole tree, sharing this checkout's packages and built backbones. */
+function committedTree(rev: string): { sha: string; dir: string } {
   const sha = execFileSync('git', ['rev-parse', '--short', rev], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-  const dir = path.join(CACHE_DIR, `worker-${sha}`);
-  if (!existsSync(path.join(dir, 'wrangler.jsonc'))) {
-    mkdirSync(dir, { recursive: true });
-    const archive = execFileSync('git', ['archive', sha, 'functions', 'core', 'wrangler.jsonc', 'package.json', 'tsconfig.base.json'], { cwd: REPO_ROOT, maxBuffer: 1 << 28 });
+  const dir = path.join(CACHE_DIR, `tree-${sha}`);
+  if (!existsSync(path.join(dir, 'bin', 'graft.js'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(path.join(dir, '.graft'), { recursive: true });
+    const archive = execFileSync('git', ['archive', sha], { cwd: REPO_ROOT, maxBuffer: 1 << 28 });
     execFileSync('tar', ['-x', '-C', dir], { input: archive });
     symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+    symlinkSync(path.join(REPO_ROOT, '.graft', 'backbones'), path.join(dir, '.graft', 'backbones'));
   }
+  return { sha, dir };
+}
+
+/**
+ * The worker as committed at `rev`, so a run measures before and after its own changes on the
+ * same machine, minutes apart.
+ */
+export function committedWorker(rev = 'HEAD'): BuildOptions & { rev: string } {
+  const { sha, dir } = committedTree(rev);
   return { rev: sha, entry: path.join(dir, 'functions/index.ts'), config: path.join(dir, 'wrangler.jsonc') };
+}
+
+/** The spam head as that revision's trainer exports it: a worker is compared on the heads of its day. */
+export async function committedSpamHead(rev: string): Promise<Adapter> {
+  const { sha, dir } = committedTree(rev);
+  const out = path.join(CACHE_DIR, `spam-head-${sha}`);
+  if (!existsSync(path.join(out, 'adapter.onnx'))) {
+    execFileSync(process.execPath, [path.join(dir, 'bin/graft.js'), 'train', '--data', await spamCsv(), '--out', out, '--name', 'spam'], { cwd: dir, stdio: 'inherit' });
+  }
+  return {
+    manifest: JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as AdapterManifest,
+    model: new Uint8Array(readFileSync(path.join(out, 'adapter.onnx'))),
+  };
 }

@@ -29,6 +29,7 @@ export interface Edge {
 }
 
 export interface Health {
+  runtime_loaded: boolean;
   adapters_cached: number;
   adapter_cache_bytes: number;
   /** Absent from workers older than the bench (the committed baseline). */

@@ -25,15 +25,22 @@ export interface Adapter {
 export async function trainedSpamHead(): Promise<Adapter> {
   const dir = path.join(CACHE_DIR, 'spam-head');
   if (!existsSync(path.join(dir, 'adapter.onnx'))) {
-    const csv = path.join(CACHE_DIR, 'spam.csv');
-    await mkdir(CACHE_DIR, { recursive: true });
-    await writeSpamCsv(csv, 1000);
-    execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'bin/graft.js'), 'train', '--data', csv, '--out', dir, '--name', 'spam'], { stdio: 'inherit' });
+    execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'bin/graft.js'), 'train', '--data', await spamCsv(), '--out', dir, '--name', 'spam'], { stdio: 'inherit' });
   }
   return {
     manifest: JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as AdapterManifest,
     model: new Uint8Array(readFileSync(path.join(dir, 'adapter.onnx'))),
   };
+}
+
+/** The 1,000 SpamAssassin texts the spam head trains on, written once. */
+export async function spamCsv(): Promise<string> {
+  const csv = path.join(CACHE_DIR, 'spam.csv');
+  if (!existsSync(csv)) {
+    await mkdir(CACHE_DIR, { recursive: true });
+    await writeSpamCsv(csv, 1000);
+  }
+  return csv;
 }
 
 /** A `linear` head over the 100-d backbone (what `--head linear` exports), seeded weights. */

@@ -16,6 +16,9 @@ export interface IsolateHeap {
   /** JS heap in use, after asking for a full GC (wasm memory is counted apart); may include garbage. */
   used_bytes: number;
   total_bytes: number;
+  /** ArrayBuffer backing stores (typed arrays such as the TypeScript backbone's table), outside
+   * the JS heap but inside the isolate; may include garbage too. Absent where V8 does not say. */
+  array_buffer_bytes?: number;
 }
 
 /**
@@ -48,8 +51,8 @@ export async function isolateHeap(inspectorPort: number): Promise<IsolateHeap | 
   try {
     // Asked for, not awaited: workerd never answers it (whether it collects first is its business).
     ws.send(JSON.stringify({ id: ++id, method: 'HeapProfiler.collectGarbage' }));
-    const usage = (await send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
-    return { used_bytes: usage.usedSize, total_bytes: usage.totalSize };
+    const usage = (await send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number; backingStorageSize?: number };
+    return { used_bytes: usage.usedSize, total_bytes: usage.totalSize, array_buffer_bytes: usage.backingStorageSize };
   } finally {
     ws.close();
   }

@@ -38,11 +38,11 @@ function zipfSequence(n: number, length: number, seed = 7): number[] {
  */
 export async function manyAdapters(edge: Edge, make: (i: number) => Adapter, count: number, log: (line: string) => void) {
   const client = new HttpClient(edge.origin, { authorization: `Bearer ${edge.apiKey}` });
-  const memory: { uploaded: number; adapters_cached: number; adapter_cache_bytes: number; js_heap_bytes?: number; workerd_rss_bytes?: number; ort_heap_bytes?: number }[] = [];
+  const memory: { uploaded: number; adapters_cached: number; adapter_cache_bytes: number; js_heap_bytes?: number; array_buffer_bytes?: number; workerd_rss_bytes?: number; ort_heap_bytes?: number }[] = [];
   const sample = async (uploaded: number) => {
     const h = await edge.health();
     const heap = await edge.heap();
-    memory.push({ uploaded, adapters_cached: h.adapters_cached, adapter_cache_bytes: h.adapter_cache_bytes, js_heap_bytes: heap?.used_bytes, workerd_rss_bytes: edge.rss(), ort_heap_bytes: h.ort_heap_bytes });
+    memory.push({ uploaded, adapters_cached: h.adapters_cached, adapter_cache_bytes: h.adapter_cache_bytes, js_heap_bytes: heap?.used_bytes, array_buffer_bytes: heap?.array_buffer_bytes, workerd_rss_bytes: edge.rss(), ort_heap_bytes: h.ort_heap_bytes });
   };
   await sample(0);
   const started = performance.now();
@@ -70,7 +70,7 @@ export async function manyAdapters(edge: Edge, make: (i: number) => Adapter, cou
     const hits = (after.adapter_cache_hits ?? 0) - (before.adapter_cache_hits ?? 0);
     const misses = (after.adapter_cache_misses ?? 0) - (before.adapter_cache_misses ?? 0);
     const heap = await edge.heap();
-    return { ...summary(times), hit_rate: +(hits / Math.max(1, hits + misses)).toFixed(3), js_heap_bytes: heap?.used_bytes, workerd_rss_bytes: edge.rss(), ort_heap_bytes: after.ort_heap_bytes, adapters_cached: after.adapters_cached, adapter_cache_bytes: after.adapter_cache_bytes };
+    return { ...summary(times), hit_rate: +(hits / Math.max(1, hits + misses)).toFixed(3), js_heap_bytes: heap?.used_bytes, array_buffer_bytes: heap?.array_buffer_bytes, workerd_rss_bytes: edge.rss(), ort_heap_bytes: after.ort_heap_bytes, adapters_cached: after.adapters_cached, adapter_cache_bytes: after.adapter_cache_bytes };
   };
   const inOrder = await pass(Array.from({ length: count }, (_, i) => i));
   const zipf = await pass(zipfSequence(count, count));

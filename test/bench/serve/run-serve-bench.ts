@@ -3,8 +3,8 @@
  * local workerd, against a node:http + onnxruntime-node reference, with the real GloVe backbone.
  * Writes docs/benchmarks/serve.json and the `## Serving` section of BENCHMARKS.md.
  * Flags: --quick (1 s loads, 1,000 adapters) for a smoke run; --skip-before (no baseline);
- * --before=<rev> the committed worker to compare with (default: the last commit before issue 6's
- * serving changes).
+ * --before=<rev> the committed worker to compare with (default: the last commit before the text
+ * backbone ran in TypeScript, decision 0021; 00e67da is the one before all of issue 6).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { PROJECT_ROOT } from '../../../trainer/paths';
 import { machine } from '../machine';
 import { writeBenchmarksSection } from '../benchmarks-section';
 import { startEdge, type Edge } from './bench-edge';
-import { committedWorker } from './before-worker';
+import { committedSpamHead, committedWorker } from './before-worker';
 import { CACHE_DIR, linearBackboneHead, sampleTexts, trainedSpamHead, type Adapter } from './bench-models';
 import { coldLoad, uploadToFirstPrediction } from './cold-load';
 import { costCurves } from './cost-curves';
@@ -26,21 +26,27 @@ import { servingSection } from './serving-section';
 
 const quick = process.argv.includes('--quick');
 const skipBefore = process.argv.includes('--skip-before');
-const BEFORE_REV = process.argv.find((a) => a.startsWith('--before='))?.slice('--before='.length) ?? '00e67da';
+const BEFORE_REV = process.argv.find((a) => a.startsWith('--before='))?.slice('--before='.length) ?? 'aa98096';
 const SECONDS = quick ? 1 : 5;
 const ADAPTERS = quick ? 1000 : 10_000;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const started = Date.now();
 
 const spam = await trainedSpamHead();
-const heads: Adapter[] = [spam, await linearBackboneHead('topic', 11, ['a', 'b', 'c']), await linearBackboneHead('lang', 12, ['x', 'y'])];
-const dirs = heads.map((h) => {
-  const dir = path.join(CACHE_DIR, 'adapters', h.manifest.name);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(h.manifest));
-  writeFileSync(path.join(dir, 'adapter.onnx'), h.model);
-  return dir;
-});
+const others: Adapter[] = [await linearBackboneHead('topic', 11, ['a', 'b', 'c']), await linearBackboneHead('lang', 12, ['x', 'y'])];
+const heads: Adapter[] = [spam, ...others];
+
+/** The heads as folders the reference server loads. */
+function headDirs(set: readonly Adapter[], folder: string): string[] {
+  return set.map((h) => {
+    const dir = path.join(CACHE_DIR, folder, h.manifest.name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(h.manifest));
+    writeFileSync(path.join(dir, 'adapter.onnx'), h.model);
+    return dir;
+  });
+}
+const dirs = headDirs(heads, 'adapters');
 const [text] = sampleTexts(1);
 const scenarios: Scenario[] = [
   { label: 'one adapter (hybrid spam head)', path: '/v1/adapters/spam/predict', body: { inputs: [text] } },
@@ -49,9 +55,9 @@ const scenarios: Scenario[] = [
 const workerdVersion = execFileSync(path.join(PROJECT_ROOT, 'node_modules/.bin/workerd'), ['--version'], { encoding: 'utf8' }).trim();
 log(`serve bench${quick ? ' (--quick)' : ''}: one ${text!.length}-char SpamAssassin body per request, ${SECONDS} s per load point`);
 
-async function edgeWith(bindings: Record<string, string> = {}, build = {}): Promise<Edge> {
+async function edgeWith(bindings: Record<string, string> = {}, build = {}, set: readonly Adapter[] = heads): Promise<Edge> {
   const edge = await startEdge(bindings, build);
-  for (const h of heads) {
+  for (const h of set) {
     const res = await edge.upload(h.manifest.name, h.manifest, h.model);
     if (res.status !== 201) throw new Error(`upload ${h.manifest.name}: ${res.status} ${await res.text()}`);
   }
@@ -108,16 +114,22 @@ await manyEdge.stop();
 let before: Record<string, unknown> | undefined;
 if (!skipBefore) {
   const build = committedWorker(BEFORE_REV);
+  // That revision's worker serves that revision's default head, against a reference serving the same.
+  const oldSpam = await committedSpamHead(BEFORE_REV);
+  const oldHeads = [oldSpam, ...others];
   log(`before: the committed worker (${build.rev})…`);
-  const beforeEdge = await edgeWith({}, build);
+  const oldReference = await startReference(headDirs(oldHeads, `adapters-${build.rev}`));
+  const beforeEdge = await edgeWith({}, build, oldHeads);
   const rows = [];
-  for (const s of scenarios) rows.push(...(await compare(beforeEdge, reference, s, SECONDS, log)));
+  for (const s of scenarios) rows.push(...(await compare(beforeEdge, oldReference, s, SECONDS, log)));
+  const beforeHealth = await beforeEdge.health();
   await beforeEdge.stop();
-  const beforeCold = await edgeWith({ ADAPTER_CACHE_BYTES: '1' }, build);
+  await oldReference.stop();
+  const beforeCold = await edgeWith({ ADAPTER_CACHE_BYTES: '1' }, build, oldHeads);
   const coldBefore = await coldLoad(beforeCold, coldHeads, 30);
-  const firstBefore = await uploadToFirstPrediction(beforeCold, (i) => ({ manifest: { ...spam.manifest, name: `fresh-${i}` }, model: spam.model }), quick ? 3 : 10);
+  const firstBefore = await uploadToFirstPrediction(beforeCold, (i) => ({ manifest: { ...oldSpam.manifest, name: `fresh-${i}` }, model: oldSpam.model }), quick ? 3 : 10);
   await beforeCold.stop();
-  before = { rev: build.rev, http: rows, cold_linear_100d: coldBefore, upload_to_first_prediction_hybrid: firstBefore };
+  before = { rev: build.rev, http: rows, health: beforeHealth, cold_linear_100d: coldBefore, upload_to_first_prediction_hybrid: firstBefore };
 }
 await reference.stop();
 

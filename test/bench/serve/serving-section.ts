@@ -1,3 +1,4 @@
+import type { Health } from './bench-edge';
 import type { coldLoad, uploadToFirstPrediction } from './cold-load';
 import type { costCurves } from './cost-curves';
 import type { Comparison } from './http-comparison';
@@ -12,7 +13,7 @@ export interface ServeResults {
   in_process: Awaited<ReturnType<typeof inProcess>>;
   http: Record<string, unknown>;
   cost_curves: { workerd: Awaited<ReturnType<typeof costCurves>>; reference: Awaited<ReturnType<typeof costCurves>> };
-  resident: { workerd_bytes?: number; reference_bytes?: number };
+  resident: { workerd_bytes?: number; reference_bytes?: number; health?: Health };
   upload_to_first_prediction: { hybrid: Awaited<ReturnType<typeof uploadToFirstPrediction>> };
   cold_load: { linear_100d: Awaited<ReturnType<typeof coldLoad>>; hybrid: Awaited<ReturnType<typeof coldLoad>> };
   many_adapters: Awaited<ReturnType<typeof manyAdapters>>;
@@ -21,7 +22,12 @@ export interface ServeResults {
 }
 
 const mb = (bytes?: number) => (bytes === undefined ? 'n/a' : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
+/** The total, unless a part was not measured. */
+const sum = (...parts: (number | undefined)[]) => (parts.some((p) => p === undefined) ? undefined : parts.reduce<number>((a, b) => a + b!, 0));
 const ok = (pass: boolean) => (pass ? 'met' : '**missed**');
+const timing = (t: { p50_ms: number; p99_ms: number }) => `${t.p50_ms} / ${t.p99_ms}`;
+/** What /healthz said about ONNX Runtime after the warm HTTP runs (absent in runs before it said). */
+const ortState = (h?: Health) => (h ? `${h.runtime_loaded ? 'loaded' : 'never loaded'}, wasm heap ${mb(h.ort_heap_bytes ?? 0)}` : 'n/a');
 
 function httpTable(rows: readonly Comparison[]): string {
   return [
@@ -36,7 +42,7 @@ export function servingSection(r: ServeResults): string {
   const m = r.machine;
   const after = r.http.after as Comparison[];
   const entry = r.http.after_through_miniflare_entry as Comparison[];
-  const before = r.before as { rev: string; http: Comparison[]; cold_linear_100d: ServeResults['cold_load']['linear_100d']; upload_to_first_prediction_hybrid: ServeResults['upload_to_first_prediction']['hybrid'] } | undefined;
+  const before = r.before as { rev: string; http: Comparison[]; health?: Health; cold_linear_100d: ServeResults['cold_load']['linear_100d']; upload_to_first_prediction_hybrid: ServeResults['upload_to_first_prediction']['hybrid'] } | undefined;
   const fp = r.in_process;
   const cold = r.cold_load;
   const many = r.many_adapters;
@@ -46,7 +52,7 @@ export function servingSection(r: ServeResults): string {
   const worstRps = Math.min(...after.map((x) => x.throughput_ratio));
   return `Measured by \`npm run bench:serve\`${r.quick ? ' (--quick)' : ''} on ${m.date}: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.workerd}; raw numbers in docs/benchmarks/serve.json (${r.seconds.toFixed(0)} s run). The machine is shared: treat single figures as ±30 %.
 
-Setup: the worker bundle under workerd (miniflare, local D1/R2, the benchmark raises only the rate limit) with the real \`text-glove-sif\` backbone; requests go to the worker's own loopback socket (miniflare's dev entry worker adds a hop the Workers edge does not have: figures through it below). Reference: a minimal \`node:http\` server running the same backbone and heads in onnxruntime-node (default CPU options), same core/ tokenization, no auth or validation, in its own process. Load: autocannon ${r.seconds_per_load_point} s per point, keep-alive, one request in flight per client; body one ${r.text_chars}-character SpamAssassin message. "spam" is the trainer's default hybrid head (100-d backbone + 16,384 hashed n-grams, 132 KB ONNX); the three-adapter request adds two linear 100-d heads.
+Setup: the worker bundle under workerd (miniflare, local D1/R2, the benchmark raises only the rate limit) with the real \`text-glove-sif\` backbone; requests go to the worker's own loopback socket (miniflare's dev entry worker adds a hop the Workers edge does not have: figures through it below). Reference: a minimal \`node:http\` server running the same backbone and heads in onnxruntime-node (default CPU options), same core/ tokenization, no auth or validation, in its own process. Load: autocannon ${r.seconds_per_load_point} s per point, keep-alive, one request in flight per client; body one ${r.text_chars}-character SpamAssassin message. "spam" is the trainer's default hybrid head on 1,000 texts (100-d backbone + the hashed n-gram columns its texts use, ${(cold.hybrid.model_bytes / 1024).toFixed(0)} KB ONNX); the three-adapter request adds two linear 100-d heads.
 
 **Targets** (DESIGN.md): warm p50 within 1.5× of the reference — worst ratio ${worstP50}× (${ok(worstP50 <= 1.5)}); throughput at least 2/3 — worst ${worstRps}× (${ok(worstRps >= 0.67)}); cold load of a 100-d head under 20 ms — ${cold.linear_100d.cold_load_p50_ms} ms (${ok(cold.linear_100d.cold_load_p50_ms < 20)}); upload to first prediction under 1 s — p50 ${first.upload_to_first_prediction.p50_ms} ms (${ok(first.upload_to_first_prediction.p50_ms < 1000)}); ${many.adapters} adapters through one isolate with no error — ${many.errors} errors, cached bytes ${mb(Math.max(...many.memory.map((s) => s.adapter_cache_bytes)))} within the 32 MiB budget (${ok(many.errors === 0)}).
 
@@ -60,14 +66,17 @@ ${before ? `
 
 ${httpTable(before.http)}
 
-Cold load of a 100-d head before: ${before.cold_linear_100d.cold_load_p50_ms} ms (cold predict p50 ${before.cold_linear_100d.cold_predict.p50_ms} ms); upload to first prediction (hybrid head): ${before.upload_to_first_prediction_hybrid.upload_to_first_prediction.p50_ms} ms.
+Single client, one adapter: p50 ratio ${before.http[0]!.p50_ratio}× before, ${after[0]!.p50_ratio}× now. ONNX Runtime in the isolate after the warm HTTP runs: before ${ortState(before.health)}; now ${ortState(r.resident.health)}. Cold load of a 100-d head before: ${before.cold_linear_100d.cold_load_p50_ms} ms (cold predict p50 ${before.cold_linear_100d.cold_predict.p50_ms} ms); upload to first prediction (hybrid head): ${before.upload_to_first_prediction_hybrid.upload_to_first_prediction.p50_ms} ms.
 ` : ''}
-### In-process floor (batch 1, backbone + head, no HTTP)
+### In-process floor (batch 1, one text, no HTTP)
 
-| runtime | ORT head p50 / p99 ms | TypeScript head p50 / p99 ms |
-|---|---|---|
-| onnxruntime-node (native) | ${fp.onnxruntime_node.ort_head.p50_ms} / ${fp.onnxruntime_node.ort_head.p99_ms} | ${fp.onnxruntime_node.typescript_head.p50_ms} / ${fp.onnxruntime_node.typescript_head.p99_ms} |
-| onnxruntime-web (wasm, 1 thread) | ${fp.onnxruntime_web_wasm_1_thread.ort_head.p50_ms} / ${fp.onnxruntime_web_wasm_1_thread.ort_head.p99_ms} | ${fp.onnxruntime_web_wasm_1_thread.typescript_head.p50_ms} / ${fp.onnxruntime_web_wasm_1_thread.typescript_head.p99_ms} |
+| backbone runtime | backbone alone p50 / p99 ms | + ORT head p50 / p99 ms | + TypeScript head p50 / p99 ms |
+|---|---|---|---|
+| onnxruntime-node (native) | ${timing(fp.onnxruntime_node.backbone)} | ${timing(fp.onnxruntime_node.ort_head)} | ${timing(fp.onnxruntime_node.typescript_head)} |
+| onnxruntime-web (wasm, 1 thread) | ${timing(fp.onnxruntime_web_wasm_1_thread.backbone)} | ${timing(fp.onnxruntime_web_wasm_1_thread.ort_head)} | ${timing(fp.onnxruntime_web_wasm_1_thread.typescript_head)} |
+| TypeScript (what the edge runs) | ${timing(fp.typescript.backbone)} | — | ${timing(fp.typescript.typescript_head)} |
+
+The backbone includes tokenizing the text; the head includes assembling its features (the hashed n-grams of the hybrid head).
 
 ### Adapter loads
 
@@ -82,11 +91,11 @@ Cold load = R2 read + sha256 check + head load (a predict on an evicted head min
 
 Linear 100-d heads (${many.model_bytes} B ONNX each) uploaded through \`PUT\` (${many.parallel} in flight; ${many.upload_seconds} s), then each predicted once in upload order, then ${many.adapters} predictions in Zipf(1) order; default 32 MiB cache budget.
 
-| pass | p50 ms | p99 ms | hit rate | adapters cached | cache bytes (estimate) | isolate JS heap | ORT wasm heap | JS + ORT | workerd RSS |
-|---|---|---|---|---|---|---|---|---|---|
-${[['every adapter once, in order', many.every_adapter_once_in_order] as const, ['Zipf(1)', many.zipf_requests] as const].map(([label, x]) => `| ${label} | ${x.p50_ms} | ${x.p99_ms} | ${x.hit_rate} | ${x.adapters_cached} | ${mb(x.adapter_cache_bytes)} | ${mb(x.js_heap_bytes)} | ${mb(x.ort_heap_bytes)} | ${mb((x.js_heap_bytes ?? 0) + (x.ort_heap_bytes ?? 0))} | ${mb(x.workerd_rss_bytes)} |`).join('\n')}
+| pass | p50 ms | p99 ms | hit rate | adapters cached | cache bytes (estimate) | isolate JS heap | ArrayBuffers | ORT wasm heap | JS + ArrayBuffers + ORT | workerd RSS |
+|---|---|---|---|---|---|---|---|---|---|---|
+${[['every adapter once, in order', many.every_adapter_once_in_order] as const, ['Zipf(1)', many.zipf_requests] as const].map(([label, x]) => `| ${label} | ${x.p50_ms} | ${x.p99_ms} | ${x.hit_rate} | ${x.adapters_cached} | ${mb(x.adapter_cache_bytes)} | ${mb(x.js_heap_bytes)} | ${mb(x.array_buffer_bytes)} | ${mb(x.ort_heap_bytes)} | ${mb(sum(x.js_heap_bytes, x.array_buffer_bytes, x.ort_heap_bytes))} | ${mb(x.workerd_rss_bytes)} |`).join('\n')}
 
-Memory against cached adapters (sampled while uploading; JS heap after a requested GC, through the inspector): ${many.memory.map((s) => `${s.adapters_cached} cached → JS heap ${mb(s.js_heap_bytes)}`).join(', ')}. The isolate's 128 MB holds the JS heap and ORT's wasm heap (which never shrinks); workerd's RSS (peak ${mb(peakRss)}) is the whole process — miniflare's D1/R2 simulators holding every upload, the entry worker, uncollected garbage — and no measure of the isolate.
+Memory against cached adapters (sampled while uploading; JS heap after a requested GC, through the inspector): ${many.memory.map((s) => `${s.adapters_cached} cached → JS heap ${mb(s.js_heap_bytes)}${s.array_buffer_bytes === undefined ? '' : ` + ArrayBuffers ${mb(s.array_buffer_bytes)}`}`).join(', ')}. The isolate's 128 MB holds the JS heap, ArrayBuffers (the TypeScript backbone's 16 MB table among them) and ORT's wasm heap (which never shrinks); workerd's RSS (peak ${mb(peakRss)}) is the whole process — miniflare's D1/R2 simulators holding every upload, the entry worker, uncollected garbage — and no measure of the isolate.
 
 ### Cost curves (one request in flight, hybrid head)
 

@@ -1,6 +1,6 @@
 import { selectRows } from '../../../trainer/heads/feature-matrix';
 import { fitLogistic, predictLogistic } from '../../../trainer/heads/logistic-regression';
-import { ngramsKey, trainHybrid, type HybridVariants } from '../../../trainer/heads/train-hybrid';
+import { hybridProbabilities, ngramsKey, trainHybrid, type HybridVariants } from '../../../trainer/heads/train-hybrid';
 import { fitTfidf } from './tfidf-baseline';
 
 export interface DrawResult {
@@ -39,7 +39,7 @@ export function runDraw(texts: readonly string[], variants: HybridVariants, labe
   const backbone = accuracy(predictLogistic(fitLogistic(selectRows(first, train), yTrain, classes, { C: 1, denseScale: 1, sparseScale: null, balanced: false }), selectRows(first, test)), yTest, classes);
 
   const hybrid = trainHybrid(new Map([...variants].map(([key, m]) => [key, selectRows(m, train)])), yTrain, classes, seed);
-  const graft = accuracy(predictLogistic(hybrid.model, selectRows(variants.get(ngramsKey(hybrid.choice.ngrams))!, test)), yTest, classes);
+  const graft = accuracy(hybridProbabilities(hybrid, selectRows(variants.get(ngramsKey(hybrid.choice.ngrams))!, test)), yTest, classes);
   const { blocks, backboneScale, C, ngrams } = hybrid.choice;
   return { tfidf, backbone, graft, choice: `${blocks}${blocks === 'both' ? `×${backboneScale}` : ''}, n-grams ${ngrams.join('+')}, C=${C}` };
 }

@@ -33,7 +33,7 @@ async function benchDataset(spec: DatasetSpec, embedder: Awaited<ReturnType<type
   const texts = data.map((d) => d.text);
   const labels = Int32Array.from(data, (d) => names.indexOf(d.label));
   const embeddings = await embedTexts(embedder, texts, true);
-  const variants = hybridVariants({ dim: embedder.manifest.output.dim, values: embeddings }, texts, names.length);
+  const variants = hybridVariants({ dim: embedder.manifest.output.dim, values: embeddings }, texts);
   const rows: { size: (typeof SIZES)[number]; draws: DrawResult[] }[] = [];
   for (const size of SIZES) {
     const draws: DrawResult[] = [];

@@ -1,0 +1,88 @@
+import type { z } from 'zod';
+import type { Env } from '../env';
+import { imageBytes } from '../images/image-bytes';
+import { limitsFor } from '../limits';
+import { Problem } from '../problems';
+import { problemFromZod } from './validation-hook';
+
+/** What a predict or embed body carries its inputs in: texts or base64 images (JSON), image files (multipart). */
+type JsonInputs = { inputs: string[] } | { images: string[] };
+interface FormInputs {
+  image: Blob[];
+}
+type InputFields = Partial<{ inputs: string[]; images: string[]; image: Blob[] }>;
+
+/** A request's inputs: one kind per request. */
+export type Inputs = { modality: 'text'; inputs: string[] } | { modality: 'image'; inputs: Uint8Array[] };
+
+/** The body's other fields (adapters, top_k, …), common to its JSON and multipart forms. */
+type Rest<T> = T extends unknown ? Omit<T, keyof InputFields> : never;
+
+export type InputsRequest<T> = Rest<T> & Inputs;
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json$/;
+
+function validate<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw problemFromZod(result.error, 'request body', input);
+  return result.data;
+}
+
+async function jsonOf(request: Request): Promise<unknown> {
+  try {
+    return await request.json();
+  } catch {
+    throw new Problem('invalid_request', 'the body is not valid JSON');
+  }
+}
+
+/** Form fields as an object: a field sent once is a value, one sent several times an array. */
+async function fieldsOf(request: Request): Promise<Record<string, unknown>> {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw new Problem('invalid_request', 'the multipart body could not be parsed');
+  }
+  return Object.fromEntries(
+    [...new Set(form.keys())].map((key) => {
+      const values = form.getAll(key);
+      return [key, values.length === 1 ? values[0] : values];
+    }),
+  );
+}
+
+/** Deployments may lower the batch ceiling the schemas enforce. */
+function checkBatch(env: Env, count: number): void {
+  const { maxBatchInputs } = limitsFor(env);
+  if (count > maxBatchInputs) throw new Problem('too_many_inputs', `at most ${maxBatchInputs} inputs per request`, { limit: maxBatchInputs });
+}
+
+/**
+ * The body of `POST /v1/adapters/:name/predict`, `/v1/predict` and `/v1/embed`, validated with the
+ * schemas the OpenAPI document shows for its media type: JSON texts, JSON base64 images or
+ * multipart `image` files. Images come back as their encoded bytes, each checked for size and type.
+ */
+export async function readInputs<J extends z.ZodType<JsonInputs>, F extends z.ZodType<FormInputs>>(
+  request: Request,
+  env: Env,
+  schemas: { json: J; form: F },
+): Promise<InputsRequest<z.output<J> | z.output<F>>> {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  let body: JsonInputs | FormInputs;
+  if (type === 'multipart/form-data') body = validate(schemas.form, await fieldsOf(request));
+  else if (JSON_TYPE.test(type)) {
+    const raw = await jsonOf(request);
+    // Each alternative of the schema would strip the other's key and serve half the request.
+    if (typeof raw === 'object' && raw !== null && 'inputs' in raw && 'images' in raw) {
+      throw new Problem('invalid_request', 'send either "inputs" (texts) or "images" (base64 images) in one request, not both');
+    }
+    body = validate(schemas.json, raw);
+  }
+  else throw new Problem('unsupported_media_type', `send application/json, or multipart/form-data with \`image\` file parts, not ${type || 'a body without a content type'}`);
+  const { inputs, images, image, ...rest } = body as InputFields;
+  const files = images ?? image ?? [];
+  checkBatch(env, inputs?.length ?? files.length);
+  const read: Inputs = inputs ? { modality: 'text', inputs } : { modality: 'image', inputs: await imageBytes(files) };
+  return { ...rest, ...read } as InputsRequest<z.output<J> | z.output<F>>;
+}

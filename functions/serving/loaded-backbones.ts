@@ -1,0 +1,56 @@
+import { sha256Hex } from '../../core/hash/sha256';
+import { Problem } from '../problems';
+
+/** A loaded backbone: its embedder and how to free what it holds outside the JS heap. */
+export interface LoadedBackbone<E> {
+  embedder: E;
+  release(): void;
+}
+
+interface Slot<E> {
+  sha256: string;
+  ready: Promise<LoadedBackbone<E>>;
+  /** Set once `ready` resolves, so warm requests skip awaiting it. */
+  loaded?: LoadedBackbone<E>;
+}
+
+/**
+ * Backbones of one modality resident in this isolate, one per id: the sha256 the catalog names.
+ * Loaded on first use, never at module scope, so a cold isolate that only answers /healthz pays
+ * nothing; a new sha256 for an id replaces (and frees) the old.
+ */
+export class LoadedBackbones<E> {
+  private readonly slots = new Map<string, Slot<E>>();
+
+  async embedder(id: string, sha256: string, load: () => Promise<LoadedBackbone<E>>): Promise<E> {
+    const current = this.slots.get(id);
+    if (current?.sha256 === sha256) return (current.loaded ?? (await current.ready)).embedder;
+    // Requests still embedding with an old ORT session finish first: runs are queued by the run lock.
+    current?.ready.then((old) => old.release()).catch(() => undefined);
+    const slot: Slot<E> = { sha256, ready: load() };
+    this.slots.set(id, slot);
+    slot.ready.then(
+      (done) => (slot.loaded = done),
+      () => this.slots.get(id) === slot && this.slots.delete(id),
+    );
+    return (await slot.ready).embedder;
+  }
+
+  list(): { id: string; sha256: string }[] {
+    return [...this.slots].filter(([, slot]) => slot.loaded).map(([id, { sha256 }]) => ({ id, sha256 }));
+  }
+
+  has(id: string, sha256: string): boolean {
+    const slot = this.slots.get(id);
+    return slot?.sha256 === sha256 && slot.loaded !== undefined;
+  }
+}
+
+/** An R2 object of a backbone, refused unless its bytes hash to the catalog's sha256. */
+export async function readVerified(bucket: R2Bucket, key: string, sha256: string): Promise<Uint8Array> {
+  const object = await bucket.get(key);
+  if (!object) throw new Problem('backbone_corrupt', `missing backbone object ${key}`);
+  const bytes = new Uint8Array(await object.arrayBuffer());
+  if ((await sha256Hex(bytes)) !== sha256) throw new Problem('backbone_corrupt', `backbone object ${key} does not match its sha256`);
+  return bytes;
+}
