@@ -50,6 +50,8 @@ const dirs = headDirs(heads, 'adapters');
 const [text] = sampleTexts(1);
 const scenarios: Scenario[] = [
   { label: 'one adapter (hybrid spam head)', path: '/v1/adapters/spam/predict', body: { inputs: [text] } },
+  // Backbone + a 100-d linear head on both sides: no hashed block for either to densify or not.
+  { label: 'one adapter (linear 100-d head)', path: '/v1/adapters/topic/predict', body: { inputs: [text] } },
   { label: 'three adapters, one /v1/predict', path: '/v1/predict', body: { adapters: ['spam', 'topic', 'lang'], inputs: [text] } },
 ];
 const workerdVersion = execFileSync(path.join(PROJECT_ROOT, 'node_modules/.bin/workerd'), ['--version'], { encoding: 'utf8' }).trim();

@@ -37,6 +37,9 @@ function httpTable(rows: readonly Comparison[]): string {
   ].join('\n');
 }
 
+/** The p50 ratio of a request's first (single-client) load point. */
+const singleClient = (rows: readonly Comparison[], scenario: string) => rows.find((x) => x.scenario === scenario)?.p50_ratio ?? 'n/a';
+
 /** The `## Serving` section of BENCHMARKS.md, from one run's results. */
 export function servingSection(r: ServeResults): string {
   const m = r.machine;
@@ -52,7 +55,7 @@ export function servingSection(r: ServeResults): string {
   const worstRps = Math.min(...after.map((x) => x.throughput_ratio));
   return `Measured by \`npm run bench:serve\`${r.quick ? ' (--quick)' : ''} on ${m.date}: ${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.workerd}; raw numbers in docs/benchmarks/serve.json (${r.seconds.toFixed(0)} s run). The machine is shared: treat single figures as ±30 %.
 
-Setup: the worker bundle under workerd (miniflare, local D1/R2, the benchmark raises only the rate limit) with the real \`text-glove-sif\` backbone; requests go to the worker's own loopback socket (miniflare's dev entry worker adds a hop the Workers edge does not have: figures through it below). Reference: a minimal \`node:http\` server running the same backbone and heads in onnxruntime-node (default CPU options), same core/ tokenization, no auth or validation, in its own process. Load: autocannon ${r.seconds_per_load_point} s per point, keep-alive, one request in flight per client; body one ${r.text_chars}-character SpamAssassin message. "spam" is the trainer's default hybrid head on 1,000 texts (100-d backbone + the hashed n-gram columns its texts use, ${(cold.hybrid.model_bytes / 1024).toFixed(0)} KB ONNX); the three-adapter request adds two linear 100-d heads.
+Setup: the worker bundle under workerd (miniflare, local D1/R2, the benchmark raises only the rate limit) with the real \`text-glove-sif\` backbone; requests go to the worker's own loopback socket (miniflare's dev entry worker adds a hop the Workers edge does not have: figures through it below). Reference: a minimal \`node:http\` server running the same backbone and heads in onnxruntime-node (default CPU options), same core/ tokenization, no auth or validation, in its own process. Load: autocannon ${r.seconds_per_load_point} s per point, keep-alive, one request in flight per client; body one ${r.text_chars}-character SpamAssassin message. "spam" is the trainer's default hybrid head on 1,000 texts (100-d backbone + the hashed n-gram columns its texts use, ${(cold.hybrid.model_bytes / 1024).toFixed(0)} KB ONNX); the three-adapter request adds two linear 100-d heads. The head's ONNX input is the dense \`[N, sum(dims)]\` of the manifest contract, 2^18 + 100 floats a text since the hashed block widened (docs/decisions/0005): the reference, like any server running the ONNX file, builds and copies that 1 MiB row per text, while the edge evaluates the head over the sparse block (0020); the linear-head rows compare the two without that difference.
 
 **Targets** (DESIGN.md): warm p50 within 1.5× of the reference — worst ratio ${worstP50}× (${ok(worstP50 <= 1.5)}); throughput at least 2/3 — worst ${worstRps}× (${ok(worstRps >= 0.67)}); cold load of a 100-d head under 20 ms — ${cold.linear_100d.cold_load_p50_ms} ms (${ok(cold.linear_100d.cold_load_p50_ms < 20)}); upload to first prediction under 1 s — p50 ${first.upload_to_first_prediction.p50_ms} ms (${ok(first.upload_to_first_prediction.p50_ms < 1000)}); ${many.adapters} adapters through one isolate with no error — ${many.errors} errors, cached bytes ${mb(Math.max(...many.memory.map((s) => s.adapter_cache_bytes)))} within the 32 MiB budget (${ok(many.errors === 0)}).
 
@@ -66,7 +69,7 @@ ${before ? `
 
 ${httpTable(before.http)}
 
-Single client, one adapter: p50 ratio ${before.http[0]!.p50_ratio}× before, ${after[0]!.p50_ratio}× now. ONNX Runtime in the isolate after the warm HTTP runs: before ${ortState(before.health)}; now ${ortState(r.resident.health)}. Cold load of a 100-d head before: ${before.cold_linear_100d.cold_load_p50_ms} ms (cold predict p50 ${before.cold_linear_100d.cold_predict.p50_ms} ms); upload to first prediction (hybrid head): ${before.upload_to_first_prediction_hybrid.upload_to_first_prediction.p50_ms} ms.
+Single client (first row of each request): ${[...new Set(after.map((x) => x.scenario))].map((label) => `${label}, p50 ratio ${singleClient(before.http, label)}× before, ${singleClient(after, label)}× now`).join('; ')}. ONNX Runtime in the isolate after the warm HTTP runs: before ${ortState(before.health)}; now ${ortState(r.resident.health)}. Cold load of a 100-d head before: ${before.cold_linear_100d.cold_load_p50_ms} ms (cold predict p50 ${before.cold_linear_100d.cold_predict.p50_ms} ms); upload to first prediction (hybrid head): ${before.upload_to_first_prediction_hybrid.upload_to_first_prediction.p50_ms} ms.
 ` : ''}
 ### In-process floor (batch 1, one text, no HTTP)
 
