@@ -23,7 +23,8 @@ function standardiser(x: Float32Array, rows: number, dim: number): (m: Float32Ar
   };
 }
 
-function accuracy(probs: Float32Array, labels: readonly number[], classes: number): number {
+/** Share of rows whose most probable class is the label. */
+export function accuracy(probs: Float32Array, labels: readonly number[], classes: number): number {
   let right = 0;
   labels.forEach((label, r) => {
     let best = 0;

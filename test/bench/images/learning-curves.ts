@@ -9,7 +9,7 @@ import { tenantPixels } from '../../../trainer/features/tenant-pixels';
 import { imageHybridHead } from '../../../trainer/heads/image-hybrid-head';
 import { seededRandom } from '../../../trainer/random';
 import type { MnistKind } from '../../helpers/mnist-data';
-import { logisticRegression, smallCnn } from './fit-models';
+import { accuracy, logisticRegression, smallCnn } from './fit-models';
 import { embedMnist, mnistPngs, mnistSplits } from './mnist-features';
 import { baselineCache } from './result-cache';
 
@@ -76,16 +76,6 @@ function draw(labels: readonly number[], k: number, seed: number): number[] {
     picked.push(...members.slice(0, k));
   }
   return picked;
-}
-
-function accuracy(probs: Float32Array, labels: readonly number[], classes: number): number {
-  let right = 0;
-  labels.forEach((label, r) => {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (probs[r * classes + k]! > probs[r * classes + best]!) best = k;
-    if (best === label) right++;
-  });
-  return right / labels.length;
 }
 
 /** PNG files as a tenant's labelled dataset, with the dataset hash graft train would key caches by. */
