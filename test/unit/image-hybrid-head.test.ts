@@ -67,7 +67,7 @@ describe('image hybrid head', () => {
       for (let j = 0; j < PIXELS.dim; j++) values[r * width + BACKBONE.dim + j] = scaled[1]![r * PIXELS.dim + j]!;
     }
     const matrix = { rows, dense: { dim: width, values }, sparse: null };
-    const direct = predictLogistic(fitLogistic(matrix, data.labels, 3, { C: DEFAULT_IMAGE_CANDIDATE.C, denseScale: 1, sparseScale: null, balanced: true }), matrix);
+    const direct = predictLogistic(fitLogistic(matrix, data.labels, 3, { C: DEFAULT_IMAGE_CANDIDATE.C, denseScale: 1, sparse: false, balanced: true }), matrix);
     expect(maxGap(result.reference.probs, direct)).toBeLessThan(1e-4);
   });
 

@@ -35,7 +35,7 @@ export function repeatCount(rows: number): number {
 /** Anything fitted on a fold's training rows (IDF, kept columns) and applied to both sides. */
 export type FoldTransform = (train: FeatureMatrix, test: FeatureMatrix) => { train: FeatureMatrix; test: FeatureMatrix };
 
-const sameScales = (a: LogisticCandidate['options'], b: LogisticCandidate['options']) => a.denseScale === b.denseScale && a.sparseScale === b.sparseScale;
+const sameScales = (a: LogisticCandidate['options'], b: LogisticCandidate['options']) => a.denseScale === b.denseScale && a.sparse === b.sparse;
 
 /**
  * Stratified k-fold cross-validation of a grid of logistic regressions, repeated on small sets.

@@ -32,12 +32,3 @@ export function selectRows(matrix: FeatureMatrix, rows: readonly number[]): Feat
   }
   return { rows: rows.length, dense, sparse };
 }
-
-/** Smoothed inverse document frequency per sparse column, ln((1 + n) / (1 + df)) + 1 as in
- * scikit-learn, from the training rows only. */
-export function inverseDocumentFrequency(matrix: FeatureMatrix): Float32Array {
-  const sparse = matrix.sparse!;
-  const df = new Float64Array(sparse.dim);
-  for (let k = 0; k < sparse.indices.length; k++) df[sparse.indices[k]!]! += 1;
-  return Float32Array.from(df, (d) => Math.log((1 + matrix.rows) / (1 + d)) + 1);
-}

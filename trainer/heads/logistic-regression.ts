@@ -7,8 +7,8 @@ export interface LogisticOptions {
   C: number;
   /** Multiplies the dense block; 0 leaves it out. */
   denseScale: number;
-  /** Per-column multipliers of the sparse block (IDF × block scale); null leaves it out. */
-  sparseScale: Float32Array | null;
+  /** Whether the sparse block enters (as it is: any weighting, e.g. TF-IDF, is already in its values). */
+  sparse: boolean;
   /** Weigh classes by n / (K · n_class). */
   balanced: boolean;
   /** Warm start: an earlier fit with the same blocks. */
@@ -68,7 +68,7 @@ function scaledRows(matrix: FeatureMatrix, denseDim: number, sparseDim: number, 
     if (sparse) {
       for (let p = sparse.rowStart[r]!; p < sparse.rowStart[r + 1]!; p++, at++) {
         columns[at] = denseDim + sparse.indices[p]!;
-        values[at] = sparse.values[p]! * options.sparseScale![sparse.indices[p]!]!;
+        values[at] = sparse.values[p]!;
       }
     }
   }
@@ -78,7 +78,7 @@ function scaledRows(matrix: FeatureMatrix, denseDim: number, sparseDim: number, 
 function blockDims(matrix: FeatureMatrix, options: LogisticOptions): { denseDim: number; sparseDim: number } {
   return {
     denseDim: options.denseScale > 0 && matrix.dense ? matrix.dense.dim : 0,
-    sparseDim: options.sparseScale && matrix.sparse ? matrix.sparse.dim : 0,
+    sparseDim: options.sparse && matrix.sparse ? matrix.sparse.dim : 0,
   };
 }
 

@@ -12,7 +12,7 @@ export interface ScaledBlock {
 /** A logistic regression's input in row-space coordinates, and the way back to column weights. */
 export interface RowSpace {
   matrix: FeatureMatrix;
-  options: Pick<LogisticOptions, 'denseScale' | 'sparseScale'>;
+  options: Pick<LogisticOptions, 'denseScale' | 'sparse'>;
   /** Weights over the coordinates [coordinates × K] → weights over each block's columns [dim × K]. */
   blockWeights(z: Float64Array, classes: number): Float64Array[];
 }
@@ -79,7 +79,7 @@ export function rowSpace(blocks: readonly { block: ScaledBlock; weight: number }
     }
     return {
       matrix: { rows, dense: { dim: width, values }, sparse: null },
-      options: { denseScale: 1, sparseScale: null },
+      options: { denseScale: 1, sparse: false },
       blockWeights: (z, K) => {
         let offset = 0;
         return blocks.map(({ block, weight }) => {
@@ -109,7 +109,7 @@ export function rowSpace(blocks: readonly { block: ScaledBlock; weight: number }
   }
   return {
     matrix: { rows, dense: null, sparse: { dim: rows, rowStart, indices: Int32Array.from(indices), values: Float32Array.from(values) } },
-    options: { denseScale: 0, sparseScale: new Float32Array(rows).fill(1) },
+    options: { denseScale: 0, sparse: true },
     blockWeights: (z, K) => {
       // W = Xᵀ L⁻ᵀ z over the rows that have a coordinate: back-substitute β = L⁻ᵀ z (zero for
       // dependent rows), then each block's columns are wᵢ·Bᵢᵀβ.

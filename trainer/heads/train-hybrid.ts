@@ -63,16 +63,12 @@ export function keptColumnBudget(classes: number): number {
   return Math.floor(HEAD_BYTES_BUDGET / (4 * (classes + 2)));
 }
 
-const ones = new Map<number, Float32Array>();
-
-function options(candidate: HybridCandidate, sparseDim: number): LogisticOptions {
-  // The rows are already TF-IDF weighted (tfidfRows): the sparse block enters unscaled.
-  let unit = ones.get(sparseDim);
-  if (!unit) ones.set(sparseDim, (unit = new Float32Array(sparseDim).fill(1)));
+function options(candidate: HybridCandidate): LogisticOptions {
+  // The rows are already TF-IDF weighted (tfidfRows).
   return {
     C: candidate.C,
     denseScale: candidate.blocks === 'ngrams' ? 0 : candidate.backboneScale,
-    sparseScale: candidate.blocks === 'backbone' ? null : unit,
+    sparse: candidate.blocks !== 'backbone',
     balanced: true,
   };
 }
@@ -86,7 +82,7 @@ export function crossValidate(variants: HybridVariants, labels: Int32Array, clas
   };
   const candidates = grid.map((candidate) => {
     const key = ngramsKey(candidate.ngrams);
-    return { matrix: key, options: options(candidate, variants.get(key)!.sparse!.dim) };
+    return { matrix: key, options: options(candidate) };
   });
   const cv = crossValidateLogistic(variants, labels, classes, candidates, seed, tfidf);
   return { ...cv, scores: grid.map((candidate, g) => ({ ...candidate, ...cv.scores[g]! })) };
@@ -152,6 +148,6 @@ export function trainHybrid(variants: HybridVariants, labels: Int32Array, classe
   const matrix = variants.get(ngramsKey(choice.ngrams))!;
   const tfidf = fitTfidf(matrix, keptColumnBudget(classes));
   const rows = tfidfRows(matrix, tfidf);
-  const model = fitLogistic(rows, labels, classes, options(choice, rows.sparse!.dim));
+  const model = fitLogistic(rows, labels, classes, options(choice));
   return { ...cv, choice, rowAccuracy: [cv.rowAccuracy[chosen]!], outOfFold: [cv.outOfFold[chosen]!], model, tfidf, spec: exportSpec(model, choice, tfidf, matrix.dense?.dim ?? 0) };
 }

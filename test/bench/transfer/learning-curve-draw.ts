@@ -32,11 +32,10 @@ export function runDraw(texts: readonly string[], variants: HybridVariants, labe
   const vectorize = fitTfidf(train.map((i) => texts[i]!));
   const tfTrain = { rows: train.length, dense: null, sparse: vectorize(train.map((i) => texts[i]!)) };
   const tfTest = { rows: test.length, dense: null, sparse: vectorize(test.map((i) => texts[i]!)) };
-  const ones = new Float32Array(tfTrain.sparse.dim).fill(1);
-  const tfidf = accuracy(predictLogistic(fitLogistic(tfTrain, yTrain, classes, { C: 1, denseScale: 0, sparseScale: ones, balanced: false }), tfTest), yTest, classes);
+  const tfidf = accuracy(predictLogistic(fitLogistic(tfTrain, yTrain, classes, { C: 1, denseScale: 0, sparse: true, balanced: false }), tfTest), yTest, classes);
 
   const first = [...variants.values()][0]!;
-  const backbone = accuracy(predictLogistic(fitLogistic(selectRows(first, train), yTrain, classes, { C: 1, denseScale: 1, sparseScale: null, balanced: false }), selectRows(first, test)), yTest, classes);
+  const backbone = accuracy(predictLogistic(fitLogistic(selectRows(first, train), yTrain, classes, { C: 1, denseScale: 1, sparse: false, balanced: false }), selectRows(first, test)), yTest, classes);
 
   const hybrid = trainHybrid(new Map([...variants].map(([key, m]) => [key, selectRows(m, train)])), yTrain, classes, seed);
   const graft = accuracy(hybridProbabilities(hybrid, selectRows(variants.get(ngramsKey(hybrid.choice.ngrams))!, test)), yTest, classes);
