@@ -1,5 +1,5 @@
 import { pixelBatch } from '../image/pixel-features';
-import { isBackboneFeature, type FeatureBlock, type PixelsFeature } from '../schemas/feature-block';
+import { isBackboneFeature, type BackboneFeature, type FeatureBlock, type PixelsFeature } from '../schemas/feature-block';
 import { hashedNgrams } from '../text/hashed-ngrams';
 import type { ImageEmbedder } from './image-embedder';
 import type { TextEmbedder } from './text-embedder';
@@ -44,6 +44,22 @@ export function pixelsCacheKey(block: Pick<PixelsFeature, 'side' | 'channels'>):
   return `pixels:${block.side}x${block.side}x${block.channels}`;
 }
 
+/** The loaded backbone a block pins, refused unless its bytes and width are the ones pinned. */
+export function pinnedBackbone<B extends TextEmbedder | ImageEmbedder>(block: BackboneFeature, backbones: ReadonlyMap<string, B>): B {
+  const backbone = backbones.get(block.source);
+  if (!backbone || backbone.manifest.sha256 !== block.sha256 || backbone.manifest.output.dim !== block.dim) {
+    throw new BackboneMismatchError(block.source, block.sha256, backbone?.manifest.sha256);
+  }
+  return backbone;
+}
+
+/** The value under `key`, computed once per map: blocks shared by several heads of one request. */
+export function once<V>(map: Map<string, V>, key: string, compute: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = compute()));
+  return value;
+}
+
 /**
  * The head's input for a batch: every feature block the manifest declares, computed with the same
  * `core/` code the trainer used, concatenated per row in manifest order → float32 [N, sum(dims)].
@@ -61,34 +77,21 @@ export async function assembleFeatures(
   let offset = 0;
   for (const block of blocks) {
     if (isBackboneFeature(block)) {
-      const backbone = backbones.get(block.source);
-      if (!backbone || backbone.manifest.sha256 !== block.sha256 || backbone.manifest.output.dim !== block.dim) {
-        throw new BackboneMismatchError(block.source, block.sha256, backbone?.manifest.sha256);
-      }
-      let pending = cache.get(block.source);
-      if (!pending) {
+      const backbone = pinnedBackbone(block, backbones);
+      const embedding = await once(cache, block.source, () => {
         if (backbone.modality === 'image') {
           if (texts && rows > 0) throw new ModalityMismatchError(block.source, 'image');
-          pending = backbone.embed(inputs as readonly Uint8Array[]);
-        } else {
-          if (!texts) throw new ModalityMismatchError(block.source, 'text');
-          pending = backbone.embed(texts);
+          return backbone.embed(inputs as readonly Uint8Array[]);
         }
-        cache.set(block.source, pending);
-      }
-      const embedding = await pending;
+        if (!texts) throw new ModalityMismatchError(block.source, 'text');
+        return backbone.embed(texts);
+      });
       for (let row = 0; row < rows; row++) {
         out.set(embedding.subarray(row * block.dim, (row + 1) * block.dim), row * width + offset);
       }
     } else if (block.source === 'pixels') {
       if (texts && rows > 0) throw new ModalityMismatchError(block.source, 'image');
-      const key = pixelsCacheKey(block);
-      let pending = cache.get(key);
-      if (!pending) {
-        pending = pixelBatch(inputs as readonly Uint8Array[], block);
-        cache.set(key, pending);
-      }
-      const pixels = await pending;
+      const pixels = await once(cache, pixelsCacheKey(block), () => pixelBatch(inputs as readonly Uint8Array[], block));
       for (let row = 0; row < rows; row++) {
         out.set(pixels.subarray(row * block.dim, (row + 1) * block.dim), row * width + offset);
       }

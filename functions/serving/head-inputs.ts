@@ -1,4 +1,4 @@
-import { BackboneMismatchError, ModalityMismatchError, type EmbeddingCache } from '../../core/features/assemble-features';
+import { ModalityMismatchError, once, pinnedBackbone, type EmbeddingCache } from '../../core/features/assemble-features';
 import type { ImageEmbedder } from '../../core/features/image-embedder';
 import type { TextEmbedder } from '../../core/features/text-embedder';
 import type { HeadInputBlock } from '../../core/heads/dense-head';
@@ -36,26 +36,14 @@ export async function headInputs(
   const out: HeadInputBlock[] = [];
   for (const block of blocks) {
     if (isBackboneFeature(block)) {
-      const backbone = backbones.get(block.source);
-      if (!backbone || backbone.manifest.sha256 !== block.sha256 || backbone.manifest.output.dim !== block.dim) {
-        throw new BackboneMismatchError(block.source, block.sha256, backbone?.manifest.sha256);
-      }
+      const backbone = pinnedBackbone(block, backbones);
       if (backbone.modality === 'image') throw new ModalityMismatchError(block.source, 'image');
-      let pending = shared.embeddings.get(block.source);
-      if (!pending) {
-        pending = backbone.embedTokens ? backbone.embedTokens(tokensOf(shared)) : backbone.embed(shared.texts);
-        shared.embeddings.set(block.source, pending);
-      }
-      out.push({ dim: block.dim, dense: await pending });
+      const embedding = once(shared.embeddings, block.source, () => (backbone.embedTokens ? backbone.embedTokens(tokensOf(shared)) : backbone.embed(shared.texts)));
+      out.push({ dim: block.dim, dense: await embedding });
     } else if (block.source === 'pixels') {
       throw new ModalityMismatchError(block.source, 'image');
     } else {
-      const key = `${block.dim}/${block.ngrams.join(',')}`;
-      let sparse = shared.ngrams.get(key);
-      if (!sparse) {
-        sparse = tokensOf(shared).map((tokens) => hashedNgramsSparseFromTokens(tokens, block));
-        shared.ngrams.set(key, sparse);
-      }
+      const sparse = once(shared.ngrams, `${block.dim}/${block.ngrams.join(',')}`, () => tokensOf(shared).map((tokens) => hashedNgramsSparseFromTokens(tokens, block)));
       out.push({ dim: block.dim, sparse });
     }
   }
