@@ -2,8 +2,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './env';
 import { handleError } from './http/handle-error';
 import { validationHook } from './http/validation-hook';
-import { MAX_JSON_BODY_BYTES } from './limits';
 import { adminAuth } from './middleware/admin-auth';
+import { MAX_BODY_BYTES } from './limits';
 import { limitBody } from './middleware/body-limit';
 import { rateLimit } from './middleware/rate-limit';
 import { tenantAuth } from './middleware/tenant-auth';
@@ -28,7 +28,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.use('/v1/admin/*', adminAuth);
   for (const path of TENANT_PATHS) app.use(path, tenantAuth, rateLimit);
-  for (const path of JSON_PATHS) app.on(['POST', 'PUT', 'PATCH'], path, limitBody(MAX_JSON_BODY_BYTES));
+  for (const path of JSON_PATHS) app.on(['POST', 'PUT', 'PATCH'], path, limitBody(MAX_BODY_BYTES));
 
   registerHealth(app);
   registerBackbones(app);

@@ -17,6 +17,9 @@ export const MAX_BATCH_INPUTS = API_LIMITS.maxBatchInputs;
 /** Adapter heads per `POST /v1/predict` (422 `too_many_adapters`): each may load a session. */
 export const MAX_ADAPTERS_PER_PREDICT = API_LIMITS.maxAdaptersPerPredict;
 
+/** Largest predict or embed body, JSON or multipart (413 `payload_too_large`); the CLI batches by it too. */
+export const MAX_BODY_BYTES = API_LIMITS.maxBodyBytes;
+
 /** Largest adapter ONNX accepted (413 `model_too_large`). A linear head over the 100-d backbone
  * and 2^16 hashed n-grams with 8 labels is ~2 MiB; four times the default LRU still holds 8. */
 export const MAX_MODEL_BYTES = 4 * 1024 * 1024;
@@ -24,11 +27,6 @@ export const MAX_MODEL_BYTES = 4 * 1024 * 1024;
 /** Largest manifest part of an upload (413 `payload_too_large`): metrics with a confusion matrix
  * over many labels is the big part; 256 KiB is generous. */
 export const MAX_MANIFEST_BYTES = 256 * 1024;
-
-/** Largest predict or embed body, JSON or multipart (413 `payload_too_large`): 64 texts of 100k
- * ASCII characters is 6.4 MB; past 8 MiB a body could only be wasted parsing. The CLI batches
- * by the same API_LIMITS figure. */
-export const MAX_JSON_BODY_BYTES = API_LIMITS.maxBodyBytes;
 
 /** Bytes of adapter ONNX sessions kept per isolate (LRU, see serving/adapter-cache.ts). An isolate
  * has 128 MB: ORT's wasm heap, the backbone (~32 MB for GloVe) and requests need the rest. */

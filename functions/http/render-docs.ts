@@ -1,6 +1,6 @@
 import { API_LIMITS } from '../../core/schemas/api';
 import { PROBLEMS } from '../problems';
-import { ADAPTER_CACHE_BYTES, ALIAS_STALENESS_MS, MAX_ADAPTERS_PER_PREDICT, MAX_BATCH_INPUTS, MAX_JSON_BODY_BYTES, MAX_MANIFEST_BYTES, MAX_MODEL_BYTES, MAX_TEXT_CHARS, RATE_LIMIT_PERIOD_S } from '../limits';
+import { ADAPTER_CACHE_BYTES, ALIAS_STALENESS_MS, MAX_ADAPTERS_PER_PREDICT, MAX_BATCH_INPUTS, MAX_BODY_BYTES, MAX_MANIFEST_BYTES, MAX_MODEL_BYTES, MAX_TEXT_CHARS, RATE_LIMIT_PERIOD_S } from '../limits';
 
 interface Operation {
   summary?: string;
@@ -43,7 +43,7 @@ export function renderDocs(doc: { info: { title: string; description?: string };
     ['adapters per /v1/predict', MAX_ADAPTERS_PER_PREDICT],
     ['adapter model bytes', MAX_MODEL_BYTES],
     ['manifest bytes', MAX_MANIFEST_BYTES],
-    ['request body bytes (JSON, or multipart images)', MAX_JSON_BODY_BYTES],
+    ['request body bytes (JSON, or multipart images)', MAX_BODY_BYTES],
     ['adapter session cache bytes per isolate', ADAPTER_CACHE_BYTES],
     ['live-version staleness across isolates (ms)', ALIAS_STALENESS_MS],
     ['rate-limit window (s), per tenant', RATE_LIMIT_PERIOD_S],
