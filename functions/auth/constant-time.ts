@@ -13,8 +13,8 @@ export async function secretsEqual(given: string, expected: string): Promise<boo
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
-/** Same comparison for two hex digests already computed (stored key hashes). */
-export function hexDigestsEqual(a: string, b: string): boolean {
+/** Same comparison where the length is public anyway: hex digests, API keys of the one format. */
+export function fixedLengthEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   return crypto.subtle.timingSafeEqual(encoder.encode(a), encoder.encode(b));
 }

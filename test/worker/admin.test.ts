@@ -77,4 +77,16 @@ describe('admin: tenants and API keys', () => {
     await expectProblem(await graft.worker.fetch('/v1/adapters', { headers: { authorization: `Bearer ${forged}` } }), 401, 'unauthorized');
     await expectProblem(await graft.worker.fetch('/v1/adapters', { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }), 401, 'unauthorized');
   });
+
+  it('refuses a wrong secret under a real key id, also while that key is cached as accepted', async () => {
+    await graft.admin('/v1/admin/tenants', { method: 'POST', body: JSON.stringify({ name: 'initech' }) });
+    const issued = (await (await graft.admin('/v1/admin/tenants/initech/keys', { method: 'POST', body: '{}' })).json()) as { key: string };
+    const secret = issued.key.slice(issued.key.lastIndexOf('_') + 1);
+    const flipped = secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A');
+    const wrong = `${issued.key.slice(0, issued.key.length - secret.length)}${flipped}`;
+    expect((await graft.client(issued.key).json('GET', '/v1/adapters')).status).toBe(200);
+    await expectProblem(await graft.client(wrong).json('GET', '/v1/adapters'), 401, 'unauthorized');
+    expect((await graft.client(issued.key).json('GET', '/v1/adapters')).status).toBe(200);
+    await expectProblem(await graft.client(wrong).json('GET', '/v1/adapters'), 401, 'unauthorized');
+  });
 });

@@ -1,5 +1,5 @@
 import type { Edge } from './bench-edge';
-import { load, warm, type LoadResult } from './load-test';
+import { loadInterleaved, warm, type LoadResult } from './load-test';
 import type { Reference } from './reference-process';
 
 export const CONCURRENCY = [1, 8, 32];
@@ -18,7 +18,7 @@ export interface Comparison {
   throughput_ratio: number;
 }
 
-/** Same requests, same load generator, one server at a time; reference first, then workerd. */
+/** Same requests, same load generator, one server at a time, interleaved in slices. */
 export async function compare(edge: Edge, reference: Reference, scenario: Scenario, seconds: number, log: (line: string) => void): Promise<Comparison[]> {
   const body = JSON.stringify(scenario.body);
   const targets = {
@@ -29,8 +29,7 @@ export async function compare(edge: Edge, reference: Reference, scenario: Scenar
   await warm(targets.workerd);
   const out: Comparison[] = [];
   for (const connections of CONCURRENCY) {
-    const ref = await load({ ...targets.reference, connections, seconds });
-    const edgeRun = await load({ ...targets.workerd, connections, seconds });
+    const [ref, edgeRun] = await loadInterleaved({ ...targets.reference, connections, seconds }, { ...targets.workerd, connections, seconds });
     const row = {
       scenario: scenario.label,
       reference: ref,
