@@ -99,6 +99,7 @@ describe('hybrid head', () => {
     const curve = learningCurve(matrix, labels, 3, result.choice, 2);
     expect(curve.map((p) => p.fraction)).toEqual([0.25, 0.5, 0.75, 1]);
     expect(curve.at(-1)!.examples).toBe(120);
+    expect(curve.at(-1)!.accuracy).toBe(result.choice.accuracy);
     expect(curveAdvice(curve)).toMatch(/accuracy/i);
     expect(curveAdvice([{ fraction: 0.5, examples: 50, accuracy: 0.7 }, { fraction: 1, examples: 100, accuracy: 0.8 }])).toMatch(/Doubling .*about 200\).*about 90\.0 %/);
     expect(curveAdvice([{ fraction: 0.5, examples: 50, accuracy: 0.95 }, { fraction: 1, examples: 100, accuracy: 0.95 }])).toMatch(/levelled off/);

@@ -1,6 +1,6 @@
 import { seededRandom, shuffle } from '../random';
 import { selectRows, type FeatureMatrix } from './feature-matrix';
-import { crossValidate, ngramsKey, type HybridCandidate } from './train-hybrid';
+import { crossValidate, ngramsKey, type ScoredCandidate } from './train-hybrid';
 
 export interface CurvePoint {
   fraction: number;
@@ -10,8 +10,9 @@ export interface CurvePoint {
 
 export const CURVE_FRACTIONS = [0.25, 0.5, 0.75, 1];
 
-/** Cross-validated accuracy of one candidate on growing stratified subsets of the tenant's labels. */
-export function learningCurve(matrix: FeatureMatrix, labels: Int32Array, classes: number, candidate: HybridCandidate, seed: number): CurvePoint[] {
+/** Cross-validated accuracy of one candidate on growing stratified subsets of the tenant's labels;
+ * on all of them it is the candidate's score from the grid's cross-validation (same folds). */
+export function learningCurve(matrix: FeatureMatrix, labels: Int32Array, classes: number, candidate: ScoredCandidate, seed: number): CurvePoint[] {
   const byClass: number[][] = Array.from({ length: classes }, () => []);
   const random = seededRandom(seed);
   labels.forEach((label, i) => byClass[label]!.push(i));
@@ -19,6 +20,10 @@ export function learningCurve(matrix: FeatureMatrix, labels: Int32Array, classes
   const points: CurvePoint[] = [];
   for (const fraction of CURVE_FRACTIONS) {
     // Every class keeps at least two examples so the folds stay stratified.
+    if (fraction === 1) {
+      points.push({ fraction, examples: labels.length, accuracy: candidate.accuracy });
+      continue;
+    }
     const rows = byClass.flatMap((members) => members.slice(0, Math.max(2, Math.round(members.length * fraction)))).sort((a, b) => a - b);
     const subset = Int32Array.from(rows, (i) => labels[i]!);
     const key = ngramsKey(candidate.ngrams);

@@ -37,19 +37,29 @@ interface ScaledRows {
   values: Float64Array;
 }
 
+/** Each input column's index among `active` (ascending), or −1 for a column not in it. */
+function columnPositions(active: Int32Array, width: number): Int32Array {
+  const position = new Int32Array(width).fill(-1);
+  active.forEach((c, i) => (position[c] = i));
+  return position;
+}
+
 /**
  * Renumbers columns to those that occur in the rows. A column no row uses has zero gradient but
  * for the L2 term, so from zero it stays zero: solving in the compact space is exact, and with a
- * few dozen texts over 16k hashed buckets it is an order of magnitude less work per iteration.
+ * few dozen texts over 2^18 hashed buckets it is orders of magnitude less work per iteration.
+ * Marking a width-long array costs about as much as sorting a few dozen texts' non-zeros, and far
+ * less than sorting a thousand texts'.
  */
-function compactColumns(rows: ScaledRows): Int32Array {
-  // Sorting the non-zeros' columns, not marking a width-long array: hashed blocks are 2^18 wide
-  // and most fits see a few hundred texts.
-  const sorted = Int32Array.from(rows.columns).sort();
-  let distinct = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i]!;
-  const active = sorted.slice(0, distinct);
-  for (let p = 0; p < rows.columns.length; p++) rows.columns[p] = keptPosition(active, rows.columns[p]!);
+function compactColumns(rows: ScaledRows, width: number): Int32Array {
+  const used = new Uint8Array(width);
+  for (let p = 0; p < rows.columns.length; p++) used[rows.columns[p]!] = 1;
+  let count = 0;
+  for (let c = 0; c < width; c++) count += used[c]!;
+  const active = new Int32Array(count);
+  for (let c = 0, i = 0; c < width; c++) if (used[c]) active[i++] = c;
+  const position = columnPositions(active, width);
+  for (let p = 0; p < rows.columns.length; p++) rows.columns[p] = position[rows.columns[p]!]!;
   return active;
 }
 
@@ -82,32 +92,26 @@ function blockDims(matrix: FeatureMatrix, options: LogisticOptions): { denseDim:
   };
 }
 
-/** Softmax probabilities of every row into `out`; returns Σ weight · (−log p(label)) if labels given. */
-function forward(rows: ScaledRows, params: Float64Array, K: number, biasAt: number, out: Float64Array, labels?: Int32Array, weight?: Float64Array): number {
+/** Row r's softmax probabilities into out[o … o + K). */
+function rowSoftmax(rows: ScaledRows, r: number, params: Float64Array, K: number, biasAt: number, out: Float64Array, o: number): void {
   const { rowStart, columns, values } = rows;
-  let loss = 0;
-  for (let r = 0; r + 1 < rowStart.length; r++) {
-    const o = r * K;
-    for (let k = 0; k < K; k++) out[o + k] = params[biasAt + k]!;
-    for (let p = rowStart[r]!; p < rowStart[r + 1]!; p++) {
-      const x = values[p]!;
-      const base = columns[p]! * K;
-      for (let k = 0; k < K; k++) out[o + k]! += x * params[base + k]!;
-    }
-    let max = -Infinity;
-    for (let k = 0; k < K; k++) max = Math.max(max, out[o + k]!);
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += out[o + k] = Math.exp(out[o + k]! - max);
-    for (let k = 0; k < K; k++) out[o + k]! /= sum;
-    if (labels) loss -= weight![r]! * Math.log(Math.max(out[o + labels[r]!]!, 1e-300));
+  for (let k = 0; k < K; k++) out[o + k] = params[biasAt + k]!;
+  for (let p = rowStart[r]!; p < rowStart[r + 1]!; p++) {
+    const x = values[p]!;
+    const base = columns[p]! * K;
+    for (let k = 0; k < K; k++) out[o + k]! += x * params[base + k]!;
   }
-  return loss;
+  let max = -Infinity;
+  for (let k = 0; k < K; k++) max = Math.max(max, out[o + k]!);
+  let sum = 0;
+  for (let k = 0; k < K; k++) sum += out[o + k] = Math.exp(out[o + k]! - max);
+  for (let k = 0; k < K; k++) out[o + k]! /= sum;
 }
 
 export function fitLogistic(matrix: FeatureMatrix, labels: Int32Array, classes: number, options: LogisticOptions): LogisticModel {
   const { denseDim, sparseDim } = blockDims(matrix, options);
   const rows = scaledRows(matrix, denseDim, sparseDim, options);
-  const active = compactColumns(rows);
+  const active = compactColumns(rows, denseDim + sparseDim);
   const K = classes;
   const n = matrix.rows;
   const counts = new Float64Array(K);
@@ -117,11 +121,14 @@ export function fitLogistic(matrix: FeatureMatrix, labels: Int32Array, classes: 
   const biasAt = active.length * K;
   const probs = new Float64Array(n * K);
 
+  // Forward and backward in one pass per row, while the row's entries are in cache.
   const objective = (params: Float64Array, grad: Float64Array): number => {
-    const loss = forward(rows, params, K, biasAt, probs, labels, weight);
+    let loss = 0;
     grad.fill(0);
     for (let r = 0; r < n; r++) {
       const o = r * K;
+      rowSoftmax(rows, r, params, K, biasAt, probs, o);
+      loss -= weight[r]! * Math.log(Math.max(probs[o + labels[r]!]!, 1e-300));
       const w = weight[r]! / n;
       for (let k = 0; k < K; k++) {
         probs[o + k] = w * (probs[o + k]! - (labels[r] === k ? 1 : 0));
@@ -165,17 +172,19 @@ export function predictLogistic(model: LogisticModel, matrix: FeatureMatrix): Fl
   const out = new Float64Array(matrix.rows * model.classes);
   const rows = scaledRows(matrix, model.denseDim, model.sparseDim, model.options);
   // Columns outside training's active set have zero weight: drop them, renumber the rest.
+  const position = columnPositions(model.active, model.denseDim + model.sparseDim);
   let kept = 0;
   for (let r = 0, p = 0; r + 1 < rows.rowStart.length; r++) {
     const end = rows.rowStart[r + 1]!;
     for (; p < end; p++) {
-      const c = keptPosition(model.active, rows.columns[p]!);
+      const c = position[rows.columns[p]!]!;
       if (c < 0) continue;
       rows.columns[kept] = c;
       rows.values[kept++] = rows.values[p]!;
     }
     rows.rowStart[r + 1] = kept;
   }
-  forward(rows, model.params, model.classes, model.active.length * model.classes, out);
+  const biasAt = model.active.length * model.classes;
+  for (let r = 0; r < matrix.rows; r++) rowSoftmax(rows, r, model.params, model.classes, biasAt, out, r * model.classes);
   return out;
 }
