@@ -14,7 +14,8 @@ const CHALLENGE = { 'www-authenticate': 'Bearer realm="graft"' };
 interface KnownKey {
   row: ApiKeyRow | null;
   /** The key that last matched the row's hash: while the entry lives, the same key skips the
-   * SHA-256 (an async WebCrypto call, about a tenth of a small prediction's time in workerd). */
+   * SHA-256 (an async WebCrypto call, about a tenth of a small prediction's time in workerd;
+   * docs/decisions/0023). */
   accepted?: string;
 }
 

@@ -10,6 +10,8 @@ declare module 'autocannon' {
     connections?: number;
     duration?: number;
     pipelining?: number;
+    /** Cycled per connection; each overrides the defaults above. */
+    requests?: { method?: string; body?: string }[];
   }
 
   interface Result {

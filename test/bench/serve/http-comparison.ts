@@ -7,7 +7,8 @@ export const CONCURRENCY = [1, 8, 32];
 export interface Scenario {
   label: string;
   path: string;
-  body: unknown;
+  /** One body per request, cycled: a service classifies a different message each time. */
+  bodies: readonly unknown[];
 }
 
 export interface Comparison {
@@ -20,10 +21,10 @@ export interface Comparison {
 
 /** Same requests, same load generator, one server at a time, interleaved in slices. */
 export async function compare(edge: Edge, reference: Reference, scenario: Scenario, seconds: number, log: (line: string) => void): Promise<Comparison[]> {
-  const body = JSON.stringify(scenario.body);
+  const bodies = scenario.bodies.map((b) => JSON.stringify(b));
   const targets = {
-    reference: { url: reference.origin + scenario.path, body },
-    workerd: { url: edge.origin + scenario.path, body, headers: { authorization: `Bearer ${edge.apiKey}` } },
+    reference: { url: reference.origin + scenario.path, bodies },
+    workerd: { url: edge.origin + scenario.path, bodies, headers: { authorization: `Bearer ${edge.apiKey}` } },
   };
   await warm(targets.reference);
   await warm(targets.workerd);

@@ -12,7 +12,8 @@ export interface LoadResult {
 
 export interface LoadSpec {
   url: string;
-  body: string;
+  /** Request bodies, cycled in order by every connection. */
+  bodies: readonly string[];
   headers?: Record<string, string>;
   connections: number;
   seconds: number;
@@ -43,8 +44,8 @@ async function sample(spec: LoadSpec): Promise<Samples> {
   const instance = autocannon({
     url: spec.url,
     method: 'POST',
-    body: spec.body,
     headers: { 'content-type': 'application/json', ...spec.headers },
+    requests: spec.bodies.map((body) => ({ method: 'POST', body })),
     connections: spec.connections,
     duration: spec.seconds,
     pipelining: 1,
