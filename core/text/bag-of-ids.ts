@@ -40,8 +40,15 @@ export function bagOfTokens(tokens: readonly string[], vocabulary: Vocabulary, m
 export class BagOfIdsBuffer {
   readonly ids: Int32Array;
   readonly counts: Int32Array;
-  /** Per vocabulary id, its index in the bag plus one while a fill runs; all zero between fills. */
-  private readonly slots: Int32Array;
+  /**
+   * While a fill runs, [id, index in the bag] per slot of a small open-addressing table (id 0:
+   * empty), at most half full; the slots a fill used, to empty them after it. A vocabulary-sized
+   * array indexed by id would cost a cache miss per token.
+   */
+  private readonly table: Int32Array;
+  private readonly used: Int32Array;
+  private readonly shift: number;
+  private readonly mask: number;
 
   constructor(
     private readonly vocabulary: Vocabulary,
@@ -49,26 +56,35 @@ export class BagOfIdsBuffer {
   ) {
     this.ids = new Int32Array(maxDistinct);
     this.counts = new Int32Array(maxDistinct);
-    this.slots = new Int32Array(vocabulary.size + 1);
+    let bits = 4;
+    while (1 << bits < 2 * maxDistinct) bits++;
+    this.shift = 32 - bits;
+    this.mask = (1 << bits) - 1;
+    this.table = new Int32Array(2 << bits);
+    this.used = new Int32Array(maxDistinct);
   }
 
   /** Bags `tokens` into `ids` and `counts`; returns how many distinct ids the bag holds. */
   fill(tokens: readonly string[]): number {
-    const { ids, counts, slots } = this;
+    const { ids, counts, table, used, shift, mask } = this;
     let length = 0;
     for (const token of tokens) {
       const id = this.vocabulary.id(token);
       if (id === 0) continue;
-      const slot = slots[id]!;
-      if (slot !== 0) {
-        counts[slot - 1]! += 1;
+      // Fibonacci hashing: the top bits of id × 2^32/φ spread consecutive ids apart.
+      let slot = Math.imul(id, 0x9e3779b1) >>> shift;
+      while (table[2 * slot] !== 0 && table[2 * slot] !== id) slot = (slot + 1) & mask;
+      if (table[2 * slot] === id) {
+        counts[table[2 * slot + 1]!]! += 1;
       } else if (length < this.maxDistinct) {
+        table[2 * slot] = id;
+        table[2 * slot + 1] = length;
+        used[length] = slot;
         ids[length] = id;
-        counts[length] = 1;
-        slots[id] = ++length;
+        counts[length++] = 1;
       }
     }
-    for (let i = 0; i < length; i++) slots[ids[i]!] = 0;
+    for (let i = 0; i < length; i++) table[2 * used[i]!] = 0;
     return length;
   }
 }
