@@ -74,6 +74,12 @@ export async function startEdge(bindings: Record<string, string> = {}, build: Bu
   };
 }
 
+/** The bare handler of floor-worker.ts under workerd, on a direct socket as the worker is. */
+export async function startFloorWorker(): Promise<{ origin: string; stop(): Promise<void> }> {
+  const worker = await startWorker({ entry: 'test/bench/serve/floor-worker.ts', skipMigrations: true, miniflare: { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] } });
+  return { origin: (await worker.mf.unsafeGetDirectURL()).toString().replace(/\/$/, ''), stop: () => worker.stop() };
+}
+
 /** The workerd process miniflare started (a child of this process). */
 function workerdPid(): number | undefined {
   const out = execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../../trainer/paths';
 import { machine } from '../machine';
 import { writeBenchmarksSection } from '../benchmarks-section';
-import { startEdge, type Edge } from './bench-edge';
+import { startEdge, startFloorWorker, type Edge } from './bench-edge';
 import { committedSpamHead, committedWorker } from './before-worker';
 import { CACHE_DIR, linearBackboneHead, sampleTexts, trainedSpamHead, type Adapter } from './bench-models';
 import { coldLoad, uploadToFirstPrediction } from './cold-load';
@@ -83,6 +83,12 @@ http.after = [];
 for (const s of scenarios) (http.after as unknown[]).push(...(await compare(edge, reference, s, SECONDS, log)));
 const entry = await compare({ ...edge, origin: edge.entryOrigin }, reference, scenarios[0]!, SECONDS, log);
 http.after_through_miniflare_entry = entry;
+// What each side's HTTP path costs with no model and none of our code: the part of the gap that
+// is the runtime's.
+const floorWorker = await startFloorWorker();
+log(`HTTP floor: bare workerd handler at ${floorWorker.origin} vs the reference's bare /floor…`);
+http.floor = await compare({ ...edge, origin: floorWorker.origin }, reference, { label: 'bare HTTP path (body read, fixed JSON)', path: '/floor', bodies: each() }, SECONDS, log);
+await floorWorker.stop();
 log('cost curves…');
 const auth = { authorization: `Bearer ${edge.apiKey}` };
 const batchTexts = texts.slice(0, 64);

@@ -64,6 +64,10 @@ Setup: the worker bundle under workerd (miniflare, local D1/R2, the benchmark ra
 
 ${httpTable(after)}
 
+The runtimes' own floor, same load and bodies: a bare workerd handler that reads the body and answers a fixed JSON (test/bench/serve/floor-worker.ts), against the reference process's bare \`/floor\` path (body parsed, no model):
+
+${httpTable(r.http.floor as Comparison[])}
+
 Through miniflare's entry worker (as \`wrangler dev\` serves it): ${entry.map((x) => `${x.workerd.connections} clients p50 ${x.workerd.p50_ms} ms, ${x.workerd.requests_per_s} req/s`).join('; ')}.
 ${before ? `
 ### Before this change (commit ${before.rev}, same run, same reference)
