@@ -1,3 +1,4 @@
+import { FNV_OFFSET, fnvUpdate } from '../hash/fnv1a';
 import { tokenize } from './tokenize';
 
 /** How a text becomes a lexical feature block; part of an adapter's manifest. */
@@ -10,18 +11,6 @@ export interface HashedNgramsSpec {
 export interface SparseVector {
   indices: Int32Array;
   values: Float32Array;
-}
-
-// FNV-1a over UTF-16 code units: tiny, fast, identical in every JavaScript runtime. Streaming, so
-// `n:word word` hashes without building the string (the serving hot path).
-const FNV_OFFSET = 0x811c9dc5;
-
-function fnvUpdate(hash: number, text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash;
 }
 
 const SPACE = ' ';
@@ -39,7 +28,8 @@ export function hashedNgramsSparse(text: string, spec: HashedNgramsSpec): Sparse
 export function hashedNgramsSparseFromTokens(tokens: readonly string[], spec: HashedNgramsSpec): SparseVector {
   const tf = new Map<number, number>();
   for (const n of spec.ngrams) {
-    // Bucket of the string `${n}:${tokens.slice(i, i + n).join(' ')}`.
+    // Bucket of the string `${n}:${tokens.slice(i, i + n).join(' ')}`, hashed without building it
+    // (the serving hot path).
     const prefix = fnvUpdate(FNV_OFFSET, `${n}:`);
     for (let i = 0; i + n <= tokens.length; i++) {
       let hash = fnvUpdate(prefix, tokens[i]!);

@@ -1,15 +1,10 @@
-// FNV-1a over UTF-16 code units, as the hashed n-gram block uses: the same in every runtime.
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
+import { FNV_OFFSET, fnvUpdate } from '../hash/fnv1a';
 
 // A slot of the table: [hash, id, offset of the word in `chars`, its length]; id 0 marks it empty.
 const SLOT = 4;
 
-function hashOf(word: string): number {
-  let hash = FNV_OFFSET;
-  for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), FNV_PRIME);
-  return hash | 0;
-}
+// As an int32, the type the table stores.
+const hashOf = (word: string) => fnvUpdate(FNV_OFFSET, word) | 0;
 
 /**
  * Word → id lookup for a text backbone. Id 0 is reserved for padding and unknown words (its
