@@ -1,10 +1,9 @@
 import { decodeModel } from '../onnx/decode-model';
-import { AttributeType, DataType } from '../onnx/onnx-enums';
-import type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto } from '../onnx/onnx-types';
-import { readTensorData } from '../onnx/tensor-data';
+import { AttributeType } from '../onnx/onnx-enums';
+import type { AttributeProto, GraphProto, ModelProto, NodeProto } from '../onnx/onnx-types';
 import type { SparseVector } from '../text/hashed-ngrams';
 import type { HeadInputSelection } from './head-spec';
-import { keptPosition, matchInputSelection, normalizeKept } from './input-selection';
+import { finiteFloats, keptPosition, lowerBound, matchInputSelection, normalizeKept, plainNode } from './input-selection';
 
 /** One Gemm (+ optional Relu) of a head, weights row-major [inputs, outputs]. */
 export interface DenseHeadLayer {
@@ -43,18 +42,6 @@ function defaultAttributes(node: NodeProto, allowed: Record<string, number>): bo
     const value = a.type === AttributeType.FLOAT ? a.f : a.type === AttributeType.INT ? a.i : undefined;
     return value === expected;
   });
-}
-
-function finiteFloats(t: TensorProto | undefined, dims: readonly number[]): Float32Array | undefined {
-  if (!t || t.dataType !== DataType.FLOAT || t.dims.length !== dims.length || t.dims.some((d, i) => d !== dims[i])) return undefined;
-  const data = readTensorData(t) as Float32Array;
-  if (data.length !== dims.reduce((a, b) => a * b, 1)) return undefined;
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return undefined;
-  return data;
-}
-
-function plainNode(node: NodeProto | undefined, opType: string, inputs: number): node is NodeProto {
-  return node !== undefined && node.opType === opType && (node.domain ?? '') === '' && node.input.length === inputs && node.output.length === 1;
 }
 
 /**
@@ -197,19 +184,26 @@ function gatheredRows(selection: HeadInputSelection, blocks: readonly HeadInputB
     row(r: number): { positions: Int32Array; values: Float64Array; count: number } {
       let count = 0;
       let offset = 0;
-      const keep = (column: number, v: number) => {
-        if (v === 0) return;
-        const p = keptPosition(selection.columns, column);
-        if (p < 0) return;
+      const { columns } = selection;
+      const keepAt = (p: number, v: number) => {
         positions[count] = p;
         values[count++] = v;
       };
       for (const block of blocks) {
         if ('dense' in block) {
-          for (let i = 0, at = r * block.dim; i < block.dim; i++) keep(offset + i, block.dense[at + i]!);
+          // Consecutive columns against ascending kept ones: one search, then a cursor.
+          let p = lowerBound(columns, offset);
+          for (let i = 0, at = r * block.dim; i < block.dim; i++) {
+            while (p < columns.length && columns[p]! < offset + i) p++;
+            const v = block.dense[at + i]!;
+            if (v !== 0 && columns[p] === offset + i) keepAt(p, v);
+          }
         } else {
           const { indices, values: vs } = block.sparse[r]!;
-          for (let p = 0; p < indices.length; p++) keep(offset + indices[p]!, vs[p]!);
+          for (let q = 0; q < indices.length; q++) {
+            const p = vs[q] === 0 ? -1 : keptPosition(columns, offset + indices[q]!);
+            if (p >= 0) keepAt(p, vs[q]!);
+          }
         }
         offset += block.dim;
       }
