@@ -44,6 +44,11 @@ export function pixelsCacheKey(block: Pick<PixelsFeature, 'side' | 'channels'>):
   return `pixels:${block.side}x${block.side}x${block.channels}`;
 }
 
+/** Where a backbone or pixels block's values for a batch sit in an EmbeddingCache. */
+export function blockCacheKey(block: BackboneFeature | PixelsFeature): string {
+  return isBackboneFeature(block) ? block.source : pixelsCacheKey(block);
+}
+
 /** The loaded backbone a block pins, refused unless its bytes and width are the ones pinned. */
 export function pinnedBackbone<B extends TextEmbedder | ImageEmbedder>(block: BackboneFeature, backbones: ReadonlyMap<string, B>): B {
   const backbone = backbones.get(block.source);
@@ -78,7 +83,7 @@ export async function assembleFeatures(
   for (const block of blocks) {
     if (isBackboneFeature(block)) {
       const backbone = pinnedBackbone(block, backbones);
-      const embedding = await once(cache, block.source, () => {
+      const embedding = await once(cache, blockCacheKey(block), () => {
         if (backbone.modality === 'image') {
           if (texts && rows > 0) throw new ModalityMismatchError(block.source, 'image');
           return backbone.embed(inputs as readonly Uint8Array[]);
@@ -91,7 +96,7 @@ export async function assembleFeatures(
       }
     } else if (block.source === 'pixels') {
       if (texts && rows > 0) throw new ModalityMismatchError(block.source, 'image');
-      const pixels = await once(cache, pixelsCacheKey(block), () => pixelBatch(inputs as readonly Uint8Array[], block));
+      const pixels = await once(cache, blockCacheKey(block), () => pixelBatch(inputs as readonly Uint8Array[], block));
       for (let row = 0; row < rows; row++) {
         out.set(pixels.subarray(row * block.dim, (row + 1) * block.dim), row * width + offset);
       }

@@ -33,12 +33,15 @@ export class Vocabulary {
     this.chars = new Uint16Array(words.reduce((sum, word) => sum + word.length, 0));
     let offset = 0;
     words.forEach((word, i) => {
-      if (this.id(word) !== 0) return;
+      const slot = this.find(word);
+      // Taken: the word was listed before, and keeps its first id.
+      if (this.slots[slot * SLOT + 1] !== 0) return;
       for (let c = 0; c < word.length; c++) this.chars[offset + c] = word.charCodeAt(c);
-      const hash = hashOf(word);
-      let slot = hash & this.mask;
-      while (this.slots[slot * SLOT + 1] !== 0) slot = (slot + 1) & this.mask;
-      this.slots.set([hash, i + 1, offset, word.length], slot * SLOT);
+      const at = slot * SLOT;
+      this.slots[at] = hashOf(word);
+      this.slots[at + 1] = i + 1;
+      this.slots[at + 2] = offset;
+      this.slots[at + 3] = word.length;
       offset += word.length;
     });
   }
@@ -52,17 +55,21 @@ export class Vocabulary {
 
   /** The id of a word, or 0 when it is not in the vocabulary. */
   id(word: string): number {
+    return this.slots[this.find(word) * SLOT + 1]!;
+  }
+
+  /** The slot holding `word`, or the empty slot where it would go. */
+  private find(word: string): number {
     const { slots, chars, mask } = this;
     const hash = hashOf(word);
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const at = slot * SLOT;
-      const id = slots[at + 1]!;
-      if (id === 0) return 0;
+      if (slots[at + 1] === 0) return slot;
       if (slots[at] !== hash || slots[at + 3] !== word.length) continue;
       const offset = slots[at + 2]!;
       let same = true;
       for (let c = 0; c < word.length && same; c++) same = chars[offset + c] === word.charCodeAt(c);
-      if (same) return id;
+      if (same) return slot;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { assembleFeatures, pixelsCacheKey, type EmbeddingCache } from '../../core/features/assemble-features';
+import { assembleFeatures, blockCacheKey, pixelsCacheKey, type EmbeddingCache } from '../../core/features/assemble-features';
 import type { ImageEmbedder } from '../../core/features/image-embedder';
 import { ImageError } from '../../core/image/image-error';
 import { isBackboneFeature, type BackboneFeature, type FeatureBlock, type PixelsFeature } from '../../core/schemas/feature-block';
@@ -64,7 +64,7 @@ export async function extractImageFeatures(
     if (!isBackboneFeature(block) && block.source === 'hashed-ngrams') continue;
     // One block after another: each has its own progress bar, and decoding is CPU-bound anyway.
     const values = await imageBlockFeatures(block, examples, datasetSha256, embedders, quiet);
-    cache.set(isBackboneFeature(block) ? block.source : pixelsCacheKey(block), Promise.resolve(values));
+    cache.set(blockCacheKey(block), Promise.resolve(values));
   }
   return assembleFeatures(blocks, examples.map((e) => e.bytes), embedders, cache);
 }

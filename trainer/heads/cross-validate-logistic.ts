@@ -20,7 +20,7 @@ export interface LogisticCrossValidation {
   repeats: number;
 }
 
-export function foldCount(labels: Int32Array, classes: number): number {
+function foldCount(labels: Int32Array, classes: number): number {
   const counts = new Array<number>(classes).fill(0);
   for (const label of labels) counts[label]! += 1;
   // Fewer folds on larger sets: the estimate is already stable and each fold costs a full grid.
@@ -28,7 +28,7 @@ export function foldCount(labels: Int32Array, classes: number): number {
 }
 
 /** On a few dozen labels one split of folds is noise; repeating it with other splits is cheap there. */
-export function repeatCount(rows: number): number {
+function repeatCount(rows: number): number {
   return Math.max(1, Math.min(8, Math.ceil(200 / rows)));
 }
 

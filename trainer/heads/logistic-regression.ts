@@ -37,13 +37,6 @@ interface ScaledRows {
   values: Float64Array;
 }
 
-/** Each input column's index among `active` (ascending), or −1 for a column not in it. */
-function columnPositions(active: Int32Array, width: number): Int32Array {
-  const position = new Int32Array(width).fill(-1);
-  active.forEach((c, i) => (position[c] = i));
-  return position;
-}
-
 /**
  * Renumbers columns to those that occur in the rows. A column no row uses has zero gradient but
  * for the L2 term, so from zero it stays zero: solving in the compact space is exact, and with a
@@ -52,13 +45,17 @@ function columnPositions(active: Int32Array, width: number): Int32Array {
  * less than sorting a thousand texts'.
  */
 function compactColumns(rows: ScaledRows, width: number): Int32Array {
-  const used = new Uint8Array(width);
-  for (let p = 0; p < rows.columns.length; p++) used[rows.columns[p]!] = 1;
+  // Marks first (1 = used), then each used column's index among the active ones.
+  const position = new Int32Array(width);
+  for (let p = 0; p < rows.columns.length; p++) position[rows.columns[p]!] = 1;
   let count = 0;
-  for (let c = 0; c < width; c++) count += used[c]!;
+  for (let c = 0; c < width; c++) count += position[c]!;
   const active = new Int32Array(count);
-  for (let c = 0, i = 0; c < width; c++) if (used[c]) active[i++] = c;
-  const position = columnPositions(active, width);
+  for (let c = 0, i = 0; c < width; c++) {
+    if (position[c] === 0) continue;
+    position[c] = i;
+    active[i++] = c;
+  }
   for (let p = 0; p < rows.columns.length; p++) rows.columns[p] = position[rows.columns[p]!]!;
   return active;
 }
@@ -171,13 +168,13 @@ export function weightOf(model: LogisticModel, column: number, k: number): numbe
 export function predictLogistic(model: LogisticModel, matrix: FeatureMatrix): Float64Array {
   const out = new Float64Array(matrix.rows * model.classes);
   const rows = scaledRows(matrix, model.denseDim, model.sparseDim, model.options);
-  // Columns outside training's active set have zero weight: drop them, renumber the rest.
-  const position = columnPositions(model.active, model.denseDim + model.sparseDim);
+  // Columns outside training's active set have zero weight: drop them, renumber the rest. A
+  // search per non-zero: held-out rows are few, and a width-long map would be 1 MiB per call.
   let kept = 0;
   for (let r = 0, p = 0; r + 1 < rows.rowStart.length; r++) {
     const end = rows.rowStart[r + 1]!;
     for (; p < end; p++) {
-      const c = position[rows.columns[p]!]!;
+      const c = keptPosition(model.active, rows.columns[p]!);
       if (c < 0) continue;
       rows.columns[kept] = c;
       rows.values[kept++] = rows.values[p]!;

@@ -59,7 +59,7 @@ export interface HybridResult extends CrossValidation {
 const HEAD_BYTES_BUDGET = 2 * 1024 * 1024;
 
 /** Most hashed columns the head keeps for `classes` outputs (weights, IDF term and index each). */
-export function keptColumnBudget(classes: number): number {
+function keptColumnBudget(classes: number): number {
   return Math.floor(HEAD_BYTES_BUDGET / (4 * (classes + 2)));
 }
 

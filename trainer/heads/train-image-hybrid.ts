@@ -1,3 +1,4 @@
+import { once } from '../../core/features/assemble-features';
 import type { HeadSpec } from '../../core/heads/head-spec';
 import { fitColumnScaling, scaleColumns, type ColumnScaling } from './column-scaling';
 import { chooseOverDefault, crossValidateLogistic } from './cross-validate-logistic';
@@ -154,11 +155,7 @@ export function trainImageHybrid(data: ImageHybridData, seed: number, referenceR
   const backbone: ScaledBlock = { dim: data.backbone.dim, values: scaleColumns(data.backbone.values, rows, data.backbone.dim, scalings.backbone) };
   const pixels: ScaledBlock = { dim: data.pixels.dim, values: scaleColumns(data.pixels.values, rows, data.pixels.dim, scalings.pixels) };
   const spaces = new Map<string, RowSpace>();
-  const spaceOf = (candidate: ImageCandidate) => {
-    let space = spaces.get(mixKey(candidate));
-    if (!space) spaces.set(mixKey(candidate), (space = rowSpace(mixOf(candidate, backbone, pixels), rows)));
-    return space;
-  };
+  const spaceOf = (candidate: ImageCandidate) => once(spaces, mixKey(candidate), () => rowSpace(mixOf(candidate, backbone, pixels), rows));
 
   const counts = new Array<number>(classes).fill(0);
   for (const label of labels) counts[label]! += 1;
