@@ -13,15 +13,19 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 /** Either ONNX Runtime package: both expose the same session and tensor API. */
 export type Ort = Pick<typeof ortNode, 'InferenceSession' | 'Tensor'>;
 
-/** A text backbone's embeddings for a prepared batch, from ONNX Runtime. */
-export async function ortBackboneEmbeddings(ort: Ort, model: Uint8Array, batch: TextBatch): Promise<Float32Array> {
+/** A text backbone's embeddings for prepared batches, from ONNX Runtime: one session for all. */
+export async function ortBackboneEmbeddings(ort: Ort, model: Uint8Array, batches: readonly TextBatch[]): Promise<Float32Array[]> {
   const session = await ort.InferenceSession.create(model);
   try {
-    const out = await session.run({
-      ids: new ort.Tensor('int32', batch.ids, [batch.rows, batch.width]),
-      counts: new ort.Tensor('float32', batch.counts, [batch.rows, batch.width]),
-    });
-    return out.embedding!.data as Float32Array;
+    const out: Float32Array[] = [];
+    for (const batch of batches) {
+      const result = await session.run({
+        ids: new ort.Tensor('int32', batch.ids, [batch.rows, batch.width]),
+        counts: new ort.Tensor('float32', batch.counts, [batch.rows, batch.width]),
+      });
+      out.push(result.embedding!.data as Float32Array);
+    }
+    return out;
   } finally {
     await session.release();
   }

@@ -21,7 +21,7 @@ interface Health {
 }
 
 async function ortEmbeddings(model: Uint8Array, vocab: string, texts: string[]): Promise<Float32Array> {
-  return ortBackboneEmbeddings(ortNode, model, tokensBatch(texts.map(tokenize), Vocabulary.parse(vocab)));
+  return (await ortBackboneEmbeddings(ortNode, model, [tokensBatch(texts.map(tokenize), Vocabulary.parse(vocab))]))[0]!;
 }
 
 describe('text backbone served in TypeScript, ORT for any other graph', () => {

@@ -7,10 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { backboneUploads } from '../../../infra/local/backbone-uploads';
+import { backboneUploads, builtBackboneManifest } from '../../../infra/local/backbone-uploads';
 import { ensureBackbones } from '../../../infra/local/ensure-backbones';
 import { IMAGE_MOBILENETV2 } from '../../../trainer/backbones/image-mobilenet-v2';
-import { readBackbone } from '../../../trainer/backbones/load-backbone';
 import { TEXT_GLOVE_SIF } from '../../../trainer/backbones/text-glove-sif';
 import { fixture } from '../../helpers/image-fixtures';
 import { linearHead, manifestFor, multipart } from '../../helpers/worker-fixtures';
@@ -41,11 +40,12 @@ export interface EdgeImages {
 }
 
 async function uploadHeads(edge: Edge): Promise<void> {
-  const [text, image] = await Promise.all([readBackbone(TEXT_GLOVE_SIF), readBackbone(IMAGE_MOBILENETV2)]);
-  const block = (b: typeof text) => ({ source: b.manifest.id, sha256: b.manifest.sha256, dim: b.manifest.output.dim });
+  // Manifests only: the models are not read again here.
+  const [text, image] = await Promise.all([builtBackboneManifest(TEXT_GLOVE_SIF), builtBackboneManifest(IMAGE_MOBILENETV2)]);
+  const block = (m: typeof text) => ({ source: m.id, sha256: m.sha256, dim: m.output.dim });
   const heads = [
-    { manifest: manifestFor('shoes', ['bag', 'sneaker', 'scene'], [block(image)]), model: linearHead(image.manifest.output.dim, 3, 5) },
-    { manifest: manifestFor('spam', ['ham', 'spam'], [block(text)]), model: linearHead(text.manifest.output.dim, 2, 3) },
+    { manifest: manifestFor('shoes', ['bag', 'sneaker', 'scene'], [block(image)]), model: linearHead(image.output.dim, 3, 5) },
+    { manifest: manifestFor('spam', ['ham', 'spam'], [block(text)]), model: linearHead(text.output.dim, 2, 3) },
   ];
   for (const { manifest, model } of heads) {
     const res = await edge.upload(manifest.name, manifest, model);

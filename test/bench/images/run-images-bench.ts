@@ -12,7 +12,6 @@ import { API_LIMITS } from '../../../core/schemas/api';
 import { loadImageEmbedder } from '../../../trainer/backbones/load-image-embedder';
 import { PROJECT_ROOT } from '../../../trainer/paths';
 import { svgLineChart } from '../../../trainer/report/svg-line-chart';
-import { tfBackend } from '../../../trainer/runtime/tf-backend';
 import { fixture } from '../../helpers/image-fixtures';
 import { writeBenchmarksSection } from '../benchmarks-section';
 import { machine } from '../machine';
@@ -20,8 +19,6 @@ import { curvesInParallel } from './curves-in-parallel';
 import { measureEdgeImages } from './edge-images';
 import { BASELINES, curveOptions, GRAFT, METHODS, type CurvePoint } from './learning-curves';
 
-// LR runs on the wasm backend; the CNN switches to the CPU backend for its convolution gradients.
-process.env.GRAFT_TF_BACKEND ??= 'wasm';
 const quick = process.argv.includes('--quick');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -42,7 +39,6 @@ async function nodeLatency(): Promise<Record<string, number>> {
 }
 
 const started = Date.now();
-await tfBackend();
 const host = machine();
 log(`image bench on ${host.cores} × ${host.cpu}`);
 const latency = await nodeLatency();

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import type { AdapterManifest } from '../../../core/schemas/adapter-manifest';
 import { REPO_ROOT, type BuildOptions } from '../../helpers/worker-harness';
-import { CACHE_DIR, spamCsv, type Adapter } from './bench-models';
+import { CACHE_DIR, spamHead, type Adapter } from './bench-models';
 
 /** `git archive <rev>` of the whole tree, sharing this checkout's packages and built backbones. */
 function committedTree(rev: string): { sha: string; dir: string } {
@@ -30,14 +29,7 @@ export function committedWorker(rev = 'HEAD'): BuildOptions & { rev: string } {
 }
 
 /** The spam head as that revision's trainer exports it: a worker is compared on the heads of its day. */
-export async function committedSpamHead(rev: string): Promise<Adapter> {
+export function committedSpamHead(rev: string): Promise<Adapter> {
   const { sha, dir } = committedTree(rev);
-  const out = path.join(CACHE_DIR, `spam-head-${sha}`);
-  if (!existsSync(path.join(out, 'adapter.onnx'))) {
-    execFileSync(process.execPath, [path.join(dir, 'bin/graft.js'), 'train', '--data', await spamCsv(), '--out', out, '--name', 'spam'], { cwd: dir, stdio: 'inherit' });
-  }
-  return {
-    manifest: JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as AdapterManifest,
-    model: new Uint8Array(readFileSync(path.join(out, 'adapter.onnx'))),
-  };
+  return spamHead(dir, path.join(CACHE_DIR, `spam-head-${sha}`));
 }

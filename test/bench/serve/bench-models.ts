@@ -20,17 +20,21 @@ export interface Adapter {
   model: Uint8Array;
 }
 
-/** The trainer's default (hybrid) head on 1,000 SpamAssassin texts: what a tenant really uploads.
- * Trained once and kept, so every run serves the same bytes. */
-export async function trainedSpamHead(): Promise<Adapter> {
-  const dir = path.join(CACHE_DIR, 'spam-head');
-  if (!existsSync(path.join(dir, 'adapter.onnx'))) {
-    execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'bin/graft.js'), 'train', '--data', await spamCsv(), '--out', dir, '--name', 'spam'], { stdio: 'inherit' });
+/** The default (hybrid) head that the trainer of the tree at `root` exports for the 1,000
+ * SpamAssassin texts, trained once into `out` and kept, so every run serves the same bytes. */
+export async function spamHead(root: string, out: string): Promise<Adapter> {
+  if (!existsSync(path.join(out, 'adapter.onnx'))) {
+    execFileSync(process.execPath, [path.join(root, 'bin/graft.js'), 'train', '--data', await spamCsv(), '--out', out, '--name', 'spam'], { cwd: root, stdio: 'inherit' });
   }
   return {
-    manifest: JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as AdapterManifest,
-    model: new Uint8Array(readFileSync(path.join(dir, 'adapter.onnx'))),
+    manifest: JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')) as AdapterManifest,
+    model: new Uint8Array(readFileSync(path.join(out, 'adapter.onnx'))),
   };
+}
+
+/** This tree's spam head: what a tenant really uploads. */
+export function trainedSpamHead(): Promise<Adapter> {
+  return spamHead(PROJECT_ROOT, path.join(CACHE_DIR, 'spam-head'));
 }
 
 /** The 1,000 SpamAssassin texts the spam head trains on, written once. */

@@ -71,7 +71,7 @@ function summarize(runs: readonly Samples[]): LoadResult {
   };
 }
 
-export async function load(spec: LoadSpec): Promise<LoadResult> {
+async function load(spec: LoadSpec): Promise<LoadResult> {
   return summarize([await sample(spec)]);
 }
 

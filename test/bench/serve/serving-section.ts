@@ -70,7 +70,7 @@ ${httpTable(r.http.floor as Comparison[])}
 
 Through miniflare's entry worker (as \`wrangler dev\` serves it): ${entry.map((x) => `${x.workerd.connections} clients p50 ${x.workerd.p50_ms} ms, ${x.workerd.requests_per_s} req/s`).join('; ')}.
 ${before ? `
-### Before this change (commit ${before.rev}, same run, same reference)
+### Before this change (commit ${before.rev}, same run; the reference serves that revision's heads)
 
 ${httpTable(before.http)}
 
