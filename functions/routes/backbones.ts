@@ -3,8 +3,7 @@ import { BackboneList } from '../../core/schemas/api';
 import type { AppEnv } from '../env';
 import { json, problems, TENANT_SECURITY } from '../http/route-docs';
 import { backboneCatalog } from '../serving/backbone-catalog';
-import { isBackboneLoaded } from '../serving/backbone-loader';
-import { isImageBackboneLoaded } from '../serving/image-backbone-loader';
+import { residentBackbones } from '../serving/loaded-backbones';
 
 const route = createRoute({
   method: 'get',
@@ -25,7 +24,7 @@ export function registerBackbones(app: OpenAPIHono<AppEnv>): void {
       sha256: m.sha256,
       dim: m.output.dim,
       inputs: m.inputs.map(({ name, dtype }) => ({ name, dtype })),
-      loaded: (m.modality === 'image' ? isImageBackboneLoaded : isBackboneLoaded)(m.id, m.sha256),
+      loaded: residentBackbones.has(m.id, m.sha256),
     }));
     return c.json({ backbones }, 200);
   });

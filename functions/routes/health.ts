@@ -5,8 +5,7 @@ import { json } from '../http/route-docs';
 import { ortHeapBytes } from '../runtime/ort-web';
 import { isOrtLoaded } from '../serving/ort-state';
 import { adapterCache } from '../serving/adapter-sessions';
-import { loadedBackbones } from '../serving/backbone-loader';
-import { loadedImageBackbones } from '../serving/image-backbone-loader';
+import { residentBackbones } from '../serving/loaded-backbones';
 
 const route = createRoute({
   method: 'get',
@@ -20,7 +19,7 @@ export function registerHealth(app: OpenAPIHono<AppEnv>): void {
   app.openapi(route, (c) => {
     const cache = adapterCache(c.env);
     return c.json(
-      { ok: true as const, runtime_loaded: isOrtLoaded(), backbones: [...loadedBackbones(), ...loadedImageBackbones()], adapters_cached: cache.size, adapter_cache_bytes: cache.bytes, adapter_cache_hits: cache.hits, adapter_cache_misses: cache.misses, ort_heap_bytes: ortHeapBytes() },
+      { ok: true as const, runtime_loaded: isOrtLoaded(), backbones: residentBackbones.list(), adapters_cached: cache.size, adapter_cache_bytes: cache.bytes, adapter_cache_hits: cache.hits, adapter_cache_misses: cache.misses, ort_heap_bytes: ortHeapBytes() },
       200,
     );
   });

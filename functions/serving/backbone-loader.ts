@@ -4,11 +4,9 @@ import type { BackboneManifest } from '../../core/schemas/backbone-manifest';
 import { backboneObjectKey } from '../../core/storage/keys';
 import { Vocabulary } from '../../core/text/vocabulary';
 import { Problem } from '../problems';
-import { LoadedBackbones, readVerified, type LoadedBackbone } from './loaded-backbones';
+import { readVerified, residentBackbones, type LoadedBackbone } from './loaded-backbones';
 import { newSession } from './ort-state';
 import { runForFloats, Tensor } from './ort-run';
-
-const loaded = new LoadedBackbones<TextEmbedder>();
 
 /** The graph evaluated in TypeScript when it is provably what ORT would compute for these
  * inputs and this output; undefined sends it to ORT, which also reports any malformed bytes. */
@@ -50,14 +48,5 @@ async function load(bucket: R2Bucket, manifest: BackboneManifest): Promise<Loade
 
 /** The embedder for exactly these bytes; a new sha256 for the id replaces (and frees) the old. */
 export function backboneEmbedder(bucket: R2Bucket, manifest: BackboneManifest): Promise<TextEmbedder> {
-  return loaded.embedder(manifest.id, manifest.sha256, () => load(bucket, manifest));
-}
-
-/** Text backbones resident in this isolate. */
-export function loadedBackbones(): { id: string; sha256: string }[] {
-  return loaded.list();
-}
-
-export function isBackboneLoaded(id: string, sha256: string): boolean {
-  return loaded.has(id, sha256);
+  return residentBackbones.embedder(manifest.id, manifest.sha256, () => load(bucket, manifest));
 }

@@ -1,11 +1,9 @@
 import { imageEmbedder, type ImageEmbedder } from '../../core/features/image-embedder';
 import type { BackboneManifest } from '../../core/schemas/backbone-manifest';
 import { backboneObjectKey } from '../../core/storage/keys';
-import { LoadedBackbones, readVerified, type LoadedBackbone } from './loaded-backbones';
+import { readVerified, residentBackbones, type LoadedBackbone } from './loaded-backbones';
 import { newSession } from './ort-state';
 import { runForFloats, Tensor } from './ort-run';
-
-const loaded = new LoadedBackbones<ImageEmbedder>();
 
 async function load(bucket: R2Bucket, manifest: BackboneManifest): Promise<LoadedBackbone<ImageEmbedder>> {
   const model = await readVerified(bucket, backboneObjectKey(manifest.id, manifest.sha256, manifest.file), manifest.sha256);
@@ -29,14 +27,5 @@ async function load(bucket: R2Bucket, manifest: BackboneManifest): Promise<Loade
 
 /** The image embedder for exactly these bytes; a new sha256 for the id replaces (and frees) the old. */
 export function imageBackboneEmbedder(bucket: R2Bucket, manifest: BackboneManifest): Promise<ImageEmbedder> {
-  return loaded.embedder(manifest.id, manifest.sha256, () => load(bucket, manifest));
-}
-
-/** Image backbones resident in this isolate (backbone-loader lists the text ones). */
-export function loadedImageBackbones(): { id: string; sha256: string }[] {
-  return loaded.list();
-}
-
-export function isImageBackboneLoaded(id: string, sha256: string): boolean {
-  return loaded.has(id, sha256);
+  return residentBackbones.embedder(manifest.id, manifest.sha256, () => load(bucket, manifest));
 }

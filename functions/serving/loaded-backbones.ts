@@ -1,3 +1,5 @@
+import type { ImageEmbedder } from '../../core/features/image-embedder';
+import type { TextEmbedder } from '../../core/features/text-embedder';
 import { sha256Hex } from '../../core/hash/sha256';
 import { Problem } from '../problems';
 
@@ -15,16 +17,18 @@ interface Slot<E> {
 }
 
 /**
- * Backbones of one modality resident in this isolate, one per id: the sha256 the catalog names.
+ * Backbones resident in this isolate, one per id: the sha256 the catalog names.
  * Loaded on first use, never at module scope, so a cold isolate that only answers /healthz pays
  * nothing; a new sha256 for an id replaces (and frees) the old.
  */
 export class LoadedBackbones<E> {
   private readonly slots = new Map<string, Slot<E>>();
 
-  async embedder(id: string, sha256: string, load: () => Promise<LoadedBackbone<E>>): Promise<E> {
+  /** The embedder of these exact bytes, loaded by `load` the first time. A slot is keyed by id and
+   * sha256, and those bytes are one backbone of one modality, so it holds what `load` returns. */
+  async embedder<T extends E>(id: string, sha256: string, load: () => Promise<LoadedBackbone<T>>): Promise<T> {
     const current = this.slots.get(id);
-    if (current?.sha256 === sha256) return (current.loaded ?? (await current.ready)).embedder;
+    if (current?.sha256 === sha256) return (current.loaded ?? (await current.ready)).embedder as T;
     // Requests still embedding with an old ORT session finish first: runs are queued by the run lock.
     current?.ready.then((old) => old.release()).catch(() => undefined);
     const slot: Slot<E> = { sha256, ready: load() };
@@ -33,7 +37,7 @@ export class LoadedBackbones<E> {
       (done) => (slot.loaded = done),
       () => this.slots.get(id) === slot && this.slots.delete(id),
     );
-    return (await slot.ready).embedder;
+    return (await slot.ready).embedder as T;
   }
 
   list(): { id: string; sha256: string }[] {
@@ -45,6 +49,9 @@ export class LoadedBackbones<E> {
     return slot?.sha256 === sha256 && slot.loaded !== undefined;
   }
 }
+
+/** Text and image backbones alike: ids are unique in the catalog. */
+export const residentBackbones = new LoadedBackbones<TextEmbedder | ImageEmbedder>();
 
 /** An R2 object of a backbone, refused unless its bytes hash to the catalog's sha256. */
 export async function readVerified(bucket: R2Bucket, key: string, sha256: string): Promise<Uint8Array> {
