@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './env';
 import { handleError } from './http/handle-error';
+import { mountGroup, routeGroup } from './http/route-groups';
 import { validationHook } from './http/validation-hook';
 import { adminAuth } from './middleware/admin-auth';
 import { MAX_BODY_BYTES } from './limits';
@@ -17,26 +18,33 @@ import { registerOpenApi } from './routes/openapi';
 import { registerPredict } from './routes/predict';
 import { registerUpload } from './routes/upload';
 
-// `/x/*` also matches `/x` in Hono, so each prefix is listed once.
-const TENANT_PATHS = ['/v1/adapters/*', '/v1/predict', '/v1/embed', '/v1/backbones'];
-const JSON_PATHS = ['/v1/admin/*', '/v1/predict', '/v1/embed', '/v1/adapters/:name/predict', '/v1/adapters/:name/activate'];
-
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Groups keep Hono's default handlers, so errors and misses reach these for every group.
   app.onError(handleError);
   app.notFound((c) => problemResponse(new Problem('not_found', `no route ${c.req.method} ${c.req.path}`)));
 
-  app.use('/v1/admin/*', adminAuth);
-  for (const path of TENANT_PATHS) app.use(path, tenantAuth, rateLimit);
-  for (const path of JSON_PATHS) app.on(['POST', 'PUT', 'PATCH'], path, limitBody(MAX_BODY_BYTES));
+  const open = routeGroup();
+  registerHealth(open);
+  registerOpenApi(open, app);
 
-  registerHealth(app);
-  registerBackbones(app);
-  registerAdmin(app);
-  registerAdapters(app);
-  registerUpload(app);
-  registerPredict(app);
-  registerEmbed(app);
-  registerOpenApi(app);
+  const tenant = routeGroup();
+  registerBackbones(tenant);
+  registerAdapters(tenant);
+  registerPredict(tenant);
+  registerEmbed(tenant);
+
+  // Uploads stream under their own, larger limit, so they skip the JSON body cap.
+  const uploads = routeGroup();
+  registerUpload(uploads);
+
+  const admin = routeGroup();
+  registerAdmin(admin);
+
+  const bodies = [limitBody(MAX_BODY_BYTES)];
+  app.route('/', open);
+  mountGroup(app, tenant, { every: [tenantAuth, rateLimit], bodies });
+  mountGroup(app, uploads, { every: [tenantAuth, rateLimit] });
+  mountGroup(app, admin, { every: [adminAuth], bodies });
   return app;
 }

@@ -1,13 +1,15 @@
 /**
- * Every limit the edge enforces against abuse or accident, in one place. Each is answered as
- * problem+json (codes in problems.ts). Some can be lowered per deployment through wrangler vars;
- * the constants here are ceilings, and the OpenAPI document advertises them.
+ * Every limit the edge enforces against abuse or accident, in one place; those the CLI or
+ * `graft deploy` need too are defined in core/ and re-exported here. Each is answered as
+ * problem+json (codes in core/problems/problem-codes.ts). Some can be lowered per deployment
+ * through wrangler vars; the constants here are ceilings, and the OpenAPI document advertises them.
  */
+import { ADAPTER_CACHE_BYTES, adapterCacheBytesFor, limitFromVar } from '../core/limits/edge-limits';
 import { API_LIMITS } from '../core/schemas/api';
 import { MAX_TEXT_CHARS } from '../core/text/limits';
 import type { Env } from './env';
 
-export { MAX_TEXT_CHARS };
+export { ADAPTER_CACHE_BYTES, MAX_TEXT_CHARS };
 
 /** Texts per predict/embed request (422 `too_many_inputs`; the schema in core/schemas/api.ts
  * carries the number). A batch runs on one isolate thread;
@@ -27,10 +29,6 @@ export const MAX_MODEL_BYTES = 4 * 1024 * 1024;
 /** Largest manifest part of an upload (413 `payload_too_large`): metrics with a confusion matrix
  * over many labels is the big part; 256 KiB is generous. */
 export const MAX_MANIFEST_BYTES = 256 * 1024;
-
-/** Bytes of adapter ONNX sessions kept per isolate (LRU, see serving/adapter-cache.ts). An isolate
- * has 128 MB: ORT's wasm heap, the backbone (~32 MB for GloVe) and requests need the rest. */
-export const ADAPTER_CACHE_BYTES = 32 * 1024 * 1024;
 
 /** How long an isolate trusts its cached view of which version is live (and of API keys). An
  * activation, delete or upload invalidates it at once in the isolate that served it; other
@@ -56,17 +54,12 @@ export interface Limits {
   adapterCacheBytes: number;
 }
 
-function positive(value: string | undefined, fallback: number, ceiling = fallback): number {
-  const n = Number(value);
-  return value !== undefined && Number.isSafeInteger(n) && n > 0 ? Math.min(n, ceiling) : fallback;
-}
-
 /** Deployment vars may lower, never raise, the ceilings the API documents; the cache budget is
- * an operational knob (benchmarks shrink it to force eviction), capped at the isolate's memory. */
+ * an operational knob, read by the same rule `graft deploy` budgets with (core/limits/edge-limits.ts). */
 export function limitsFor(env: Env): Limits {
   return {
-    maxModelBytes: positive(env.MAX_ADAPTER_BYTES, MAX_MODEL_BYTES),
-    maxBatchInputs: positive(env.MAX_BATCH_INPUTS, MAX_BATCH_INPUTS),
-    adapterCacheBytes: positive(env.ADAPTER_CACHE_BYTES, ADAPTER_CACHE_BYTES, 96 * 1024 * 1024),
+    maxModelBytes: limitFromVar(env.MAX_ADAPTER_BYTES, MAX_MODEL_BYTES),
+    maxBatchInputs: limitFromVar(env.MAX_BATCH_INPUTS, MAX_BATCH_INPUTS),
+    adapterCacheBytes: adapterCacheBytesFor(env.ADAPTER_CACHE_BYTES),
   };
 }

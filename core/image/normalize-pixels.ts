@@ -1,4 +1,4 @@
-import type { ImageNormalize } from '../schemas/backbone-manifest';
+import type { ImageNormalize } from '../backbones/image-rgb/image-rgb-routine';
 
 /** RGB 0–255 floats → the backbone's scale, written into `out` at `offset` (NHWC). */
 export function normalizePixels(rgb: Float32Array, normalize: ImageNormalize, out: Float32Array, offset = 0): void {

@@ -1,4 +1,4 @@
-import type { ImagePreprocess } from '../schemas/backbone-manifest';
+import type { ImagePreprocess } from '../backbones/image-rgb/image-rgb-routine';
 import { decodeImage, type ImageLimits } from './decode-image';
 import { normalizePixels } from './normalize-pixels';
 import { orientPixels, type Pixels } from './orient-image';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from '../image/image-limits';
+import { MODALITIES } from '../inputs/input-batch';
 import { MAX_TEXT_CHARS } from '../text/limits';
 import { AdapterManifest } from './adapter-manifest';
 import { BackboneId, Sha256, Slug } from './common';
@@ -193,7 +194,7 @@ export const EmbedResult = z.object({
 export const BackboneInfo = z.object({
   id: BackboneId,
   version: z.string(),
-  modality: z.enum(['text', 'image']),
+  modality: z.enum(MODALITIES),
   sha256: Sha256,
   dim: z.number().int().positive(),
   inputs: z.array(z.object({ name: z.string(), dtype: z.string() })),

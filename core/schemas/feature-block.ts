@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Modality } from '../inputs/input-batch';
 import { BackboneId, Sha256 } from './common';
 
 /** Feature sources computed by `core/` routines rather than a backbone: no backbone may take these ids. */
@@ -43,6 +44,6 @@ export function isBackboneFeature(block: FeatureBlock): block is BackboneFeature
 }
 
 /** What a built-in block reads; a backbone block reads what its backbone's manifest says. */
-export function builtInModality(block: HashedNgramsFeature | PixelsFeature): 'text' | 'image' {
+export function builtInModality(block: HashedNgramsFeature | PixelsFeature): Modality {
   return block.source === 'pixels' ? 'image' : 'text';
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { inputBatch, type InputBatch } from '../../core/inputs/input-batch';
 import type { Env } from '../env';
 import { imageBytes } from '../images/image-bytes';
 import { limitsFor } from '../limits';
@@ -12,13 +13,23 @@ interface FormInputs {
 }
 type InputFields = Partial<{ inputs: string[]; images: string[]; image: Blob[] }>;
 
-/** A request's inputs: one kind per request. */
-export type Inputs = { modality: 'text'; inputs: string[] } | { modality: 'image'; inputs: Uint8Array[] };
+/**
+ * Where each modality's inputs arrive in a body, and how they become a batch: the schemas
+ * (core/schemas/api.ts) bound their count and text sizes; these decode and check each item before
+ * anything costly runs. A new modality adds its field here and in the schemas.
+ */
+const INPUT_FIELDS: Record<keyof InputFields, (values: readonly (string | Blob)[]) => Promise<InputBatch>> = {
+  inputs: async (texts) => inputBatch('text', texts as string[]),
+  images: async (base64) => inputBatch('image', await imageBytes(base64)),
+  image: async (files) => inputBatch('image', await imageBytes(files)),
+};
+
 
 /** The body's other fields (adapters, top_k, …), common to its JSON and multipart forms. */
 type Rest<T> = T extends unknown ? Omit<T, keyof InputFields> : never;
 
-export type InputsRequest<T> = Rest<T> & Inputs;
+/** The body's other fields and its inputs, as one batch of one modality. */
+export type InputsRequest<T> = Rest<T> & { batch: InputBatch };
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/;
 
@@ -74,15 +85,16 @@ export async function readInputs<J extends z.ZodType<JsonInputs>, F extends z.Zo
   else if (JSON_TYPE.test(type)) {
     const raw = await jsonOf(request);
     // Each alternative of the schema would strip the other's key and serve half the request.
-    if (typeof raw === 'object' && raw !== null && 'inputs' in raw && 'images' in raw) {
+    if (typeof raw === 'object' && raw !== null && Object.keys(INPUT_FIELDS).filter((field) => field in raw).length > 1) {
       throw new Problem('invalid_request', 'send either "inputs" (texts) or "images" (base64 images) in one request, not both');
     }
     body = validate(schemas.json, raw);
   }
   else throw new Problem('unsupported_media_type', `send application/json, or multipart/form-data with \`image\` file parts, not ${type || 'a body without a content type'}`);
   const { inputs, images, image, ...rest } = body as InputFields;
-  const files = images ?? image ?? [];
-  checkBatch(env, inputs?.length ?? files.length);
-  const read: Inputs = inputs ? { modality: 'text', inputs } : { modality: 'image', inputs: await imageBytes(files) };
-  return { ...rest, ...read } as InputsRequest<z.output<J> | z.output<F>>;
+  // The schemas let exactly one input field through.
+  const [field, values] = Object.entries({ inputs, images, image }).find(([, v]) => v !== undefined) as [keyof InputFields, (string | Blob)[]];
+  checkBatch(env, values.length);
+  const batch = await INPUT_FIELDS[field](values);
+  return { ...rest, batch } as InputsRequest<z.output<J> | z.output<F>>;
 }

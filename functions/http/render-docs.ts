@@ -1,5 +1,5 @@
 import { API_LIMITS } from '../../core/schemas/api';
-import { PROBLEMS } from '../problems';
+import { PROBLEM_LIST } from '../../core/problems/problem-codes';
 import { ADAPTER_CACHE_BYTES, ALIAS_STALENESS_MS, MAX_ADAPTERS_PER_PREDICT, MAX_BATCH_INPUTS, MAX_BODY_BYTES, MAX_MANIFEST_BYTES, MAX_MODEL_BYTES, MAX_TEXT_CHARS, RATE_LIMIT_PERIOD_S } from '../limits';
 
 interface Operation {
@@ -19,7 +19,7 @@ function who(op: Operation): string {
 }
 
 /** A self-contained page (no scripts, no external assets) listing the routes of the OpenAPI
- * document, the problem codes and the limits. */
+ * document, the problem codes (with what to do about each) and the limits. */
 export function renderDocs(doc: { info: { title: string; description?: string }; paths?: object }): string {
   const rows: string[] = [];
   for (const [path, methods] of Object.entries((doc.paths ?? {}) as Record<string, Record<string, Operation>>)) {
@@ -31,9 +31,9 @@ export function renderDocs(doc: { info: { title: string; description?: string };
       );
     }
   }
-  const codes = Object.entries(PROBLEMS)
-    .map(([code, [status, title]]) => `<tr><td><code>${code}</code></td><td>${status}</td><td>${escape(title)}</td></tr>`)
-    .join('');
+  const codes = PROBLEM_LIST.map(
+    ({ code, status, title, fix }) => `<tr><td><code>${code}</code></td><td>${status}</td><td>${escape(title)}</td><td>${escape(fix)}</td></tr>`,
+  ).join('');
   const limits = [
     ['texts per request', MAX_BATCH_INPUTS],
     ['characters per text', MAX_TEXT_CHARS],
@@ -54,6 +54,6 @@ export function renderDocs(doc: { info: { title: string; description?: string };
 <style>body{font:14px system-ui,sans-serif;margin:2rem;max-width:72rem}table{border-collapse:collapse;margin-bottom:2rem}td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}</style></head>
 <body><h1>${escape(doc.info.title)}</h1><p>${escape(doc.info.description ?? '')} Machine-readable: <a href="/openapi.json">/openapi.json</a>.</p>
 <h2>Routes</h2><table><tr><th>method</th><th>path</th><th>who</th><th>does</th><th>body</th><th>statuses</th></tr>${rows.join('')}</table>
-<h2>Problem codes</h2><table><tr><th>code</th><th>status</th><th>title</th></tr>${codes}</table>
+<h2>Problem codes</h2><table><tr><th>code</th><th>status</th><th>title</th><th>what to do (graft CLI)</th></tr>${codes}</table>
 <h2>Limits</h2><table><tr><th>limit</th><th>value</th></tr>${limits}</table></body></html>`;
 }

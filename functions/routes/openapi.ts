@@ -14,11 +14,12 @@ const INFO = {
 type Doc = ReturnType<OpenAPIHono<AppEnv>['getOpenAPI31Document']>;
 let doc: Doc | undefined;
 
-export function registerOpenApi(app: OpenAPIHono<AppEnv>): void {
-  app.openAPIRegistry.registerComponent('securitySchemes', 'tenantKey', { type: 'http', scheme: 'bearer', description: 'tenant API key' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN secret' });
-  // Generated on first request, not at module scope, to keep cold starts short.
-  const document = (): Doc => (doc ??= app.getOpenAPI31Document(INFO));
+/** Serves on `app` the document of `api`, the root app, whose registry gathers every mounted group's routes. */
+export function registerOpenApi(app: OpenAPIHono<AppEnv>, api: OpenAPIHono<AppEnv>): void {
+  api.openAPIRegistry.registerComponent('securitySchemes', 'tenantKey', { type: 'http', scheme: 'bearer', description: 'tenant API key' });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'adminToken', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN secret' });
+  // Generated on first request, not at module scope, to keep cold starts short (and after every group is mounted).
+  const document = (): Doc => (doc ??= api.getOpenAPI31Document(INFO));
   app.get('/openapi.json', (c) => c.json(document()));
   let html: string | undefined;
   app.get('/docs', (c) => c.html((html ??= renderDocs(document()))));

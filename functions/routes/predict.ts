@@ -34,19 +34,19 @@ export function registerPredict(app: OpenAPIHono<AppEnv>): void {
   app.openapi(bodyReadByHandler(app, predictRoute), async (c) => {
     const start = performance.now();
     const { name } = c.req.valid('param');
-    const { inputs, top_k, version } = await readInputs(c.req.raw, c.env, { json: PredictBody, form: PredictForm });
+    const { batch, top_k, version } = await readInputs(c.req.raw, c.env, { json: PredictBody, form: PredictForm });
     const resolved = await resolveAdapter(c.env.DB, c.var.tenant, name, version);
-    const run = await runHeads(c.env, [resolved], inputs, top_k);
+    const run = await runHeads(c.env, [resolved], batch, top_k);
     const timings = { total_ms: elapsed(start), features_ms: run.features_ms, head_ms: run.head_ms };
     return c.json({ ...run.results[0]!, timings }, 200);
   });
 
   app.openapi(bodyReadByHandler(app, multiRoute), async (c) => {
     const start = performance.now();
-    const { adapters, inputs, top_k } = await readInputs(c.req.raw, c.env, { json: MultiPredictBody, form: MultiPredictForm });
+    const { adapters, batch, top_k } = await readInputs(c.req.raw, c.env, { json: MultiPredictBody, form: MultiPredictForm });
     const refs = adapters.map((a) => (typeof a === 'string' ? { name: a, version: undefined } : a));
     const resolved = await Promise.all(refs.map((r) => resolveAdapter(c.env.DB, c.var.tenant, r.name, r.version)));
-    const run = await runHeads(c.env, resolved, inputs, top_k);
+    const run = await runHeads(c.env, resolved, batch, top_k);
     return c.json({ results: run.results, timings: { total_ms: elapsed(start), features_ms: run.features_ms, head_ms: run.head_ms } }, 200);
   });
 }

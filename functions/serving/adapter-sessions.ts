@@ -1,10 +1,9 @@
-import { denseHeadFromBytes } from '../../core/heads/dense-head';
 import { sha256Hex } from '../../core/hash/sha256';
 import type { Env } from '../env';
 import { limitsFor } from '../limits';
-import { HEAD_SESSION_OPTIONS, newSession } from './ort-state';
-import { AdapterCache, denseCost, sessionCost, type LoadedAdapter } from './adapter-cache';
+import { AdapterCache } from './adapter-cache';
 import type { AdapterVersion } from './adapter-versions';
+import { loadHead, type LoadedHead } from './loaded-head';
 
 let cache: AdapterCache | undefined;
 
@@ -17,23 +16,20 @@ export function cacheKey(v: Pick<AdapterVersion, 'tenant' | 'name' | 'version'>)
   return `${v.tenant}/${v.name}/${v.version}`;
 }
 
-async function load(env: Env, v: AdapterVersion): Promise<LoadedAdapter> {
+async function load(env: Env, v: AdapterVersion): Promise<LoadedHead> {
   const object = await env.ARTIFACTS.get(v.blobKey);
   if (!object) throw new Error(`adapter blob ${v.blobKey} is missing`);
   const bytes = new Uint8Array(await object.arrayBuffer());
   if ((await sha256Hex(bytes)) !== v.sha256) throw new Error(`adapter blob ${v.blobKey} does not match its sha256`);
-  // Validated and trial-run at upload; a head of headModel's shape needs no ORT session.
-  const dense = denseHeadFromBytes(bytes);
-  if (dense) return { manifest: v.manifest, dense, inputName: dense.inputName, cost: denseCost(dense) };
-  const session = await newSession(bytes, HEAD_SESSION_OPTIONS);
-  return { manifest: v.manifest, session, inputName: session.inputNames[0]!, cost: sessionCost(bytes.length) };
+  // Validated and trial-run at upload.
+  return loadHead(bytes, v.manifest);
 }
 
 /** A pinned head for this version; pair every call with `releaseAdapter`. Each miss loads for
  * itself: workerd cancels a request that awaits another request's I/O as hung (seen at ~1 in
  * 5,000 Zipf-ordered predictions when concurrent misses shared one load), and a duplicate R2 read
  * of a few KB is cheap. The last load in replaces the others in the cache. */
-export async function acquireAdapter(env: Env, v: AdapterVersion): Promise<LoadedAdapter> {
+export async function acquireAdapter(env: Env, v: AdapterVersion): Promise<LoadedHead> {
   const lru = adapterCache(env);
   const key = cacheKey(v);
   const hit = lru.acquire(key);
@@ -43,12 +39,12 @@ export async function acquireAdapter(env: Env, v: AdapterVersion): Promise<Loade
   return adapter;
 }
 
-export function releaseAdapter(env: Env, v: AdapterVersion, adapter: LoadedAdapter): void {
+export function releaseAdapter(env: Env, v: AdapterVersion, adapter: LoadedHead): void {
   adapterCache(env).release(cacheKey(v), adapter);
 }
 
-/** Keeps the session the upload's trial run created, so the first prediction skips a load. */
-export function adoptSession(env: Env, v: Pick<AdapterVersion, 'tenant' | 'name' | 'version'>, adapter: LoadedAdapter): void {
+/** Keeps the head the upload's trial run loaded, so the first prediction skips a load. */
+export function adoptSession(env: Env, v: Pick<AdapterVersion, 'tenant' | 'name' | 'version'>, adapter: LoadedHead): void {
   const lru = adapterCache(env);
   lru.insertPinned(cacheKey(v), adapter);
   lru.release(cacheKey(v), adapter);

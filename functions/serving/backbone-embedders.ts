@@ -1,10 +1,8 @@
-import type { ImageEmbedder } from '../../core/features/image-embedder';
-import type { TextEmbedder } from '../../core/features/text-embedder';
+import type { Embedder } from '../../core/backbones/backbone-routine';
 import { isBackboneFeature, type FeatureBlock } from '../../core/schemas/feature-block';
 import { Problem } from '../problems';
 import { backboneCatalog, type Catalog } from './backbone-catalog';
 import { backboneEmbedder } from './backbone-loader';
-import { imageBackboneEmbedder } from './image-backbone-loader';
 
 /** Refuses blocks that name a backbone this edge lacks, or other bytes or width than it serves. */
 export function checkBackbones(blocks: readonly FeatureBlock[], catalog: Catalog): void {
@@ -23,16 +21,16 @@ export function checkBackbones(blocks: readonly FeatureBlock[], catalog: Catalog
 }
 
 /** The loaded backbones a manifest's feature blocks need, keyed by id, for assembleFeatures. */
-export async function embeddersFor(bucket: R2Bucket, blocks: readonly FeatureBlock[]): Promise<Map<string, TextEmbedder | ImageEmbedder>> {
+export async function embeddersFor(bucket: R2Bucket, blocks: readonly FeatureBlock[]): Promise<Map<string, Embedder>> {
   const needed = blocks.filter(isBackboneFeature);
-  const embedders = new Map<string, TextEmbedder | ImageEmbedder>();
+  const embedders = new Map<string, Embedder>();
   if (needed.length === 0) return embedders;
   const catalog = await backboneCatalog(bucket);
   checkBackbones(needed, catalog);
   for (const block of needed) {
     if (embedders.has(block.source)) continue;
     const manifest = catalog.get(block.source)!;
-    embedders.set(block.source, manifest.modality === 'image' ? await imageBackboneEmbedder(bucket, manifest) : await backboneEmbedder(bucket, manifest));
+    embedders.set(block.source, await backboneEmbedder(bucket, manifest));
   }
   return embedders;
 }

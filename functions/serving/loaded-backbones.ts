@@ -1,19 +1,12 @@
-import type { ImageEmbedder } from '../../core/features/image-embedder';
-import type { TextEmbedder } from '../../core/features/text-embedder';
+import type { Embedder, LoadedEmbedder } from '../../core/backbones/backbone-routine';
 import { sha256Hex } from '../../core/hash/sha256';
 import { Problem } from '../problems';
 
-/** A loaded backbone: its embedder and how to free what it holds outside the JS heap. */
-export interface LoadedBackbone<E> {
-  embedder: E;
-  release(): void;
-}
-
-interface Slot<E> {
+interface Slot {
   sha256: string;
-  ready: Promise<LoadedBackbone<E>>;
+  ready: Promise<LoadedEmbedder>;
   /** Set once `ready` resolves, so warm requests skip awaiting it. */
-  loaded?: LoadedBackbone<E>;
+  loaded?: LoadedEmbedder;
 }
 
 /**
@@ -21,23 +14,22 @@ interface Slot<E> {
  * Loaded on first use, never at module scope, so a cold isolate that only answers /healthz pays
  * nothing; a new sha256 for an id replaces (and frees) the old.
  */
-export class LoadedBackbones<E> {
-  private readonly slots = new Map<string, Slot<E>>();
+export class LoadedBackbones {
+  private readonly slots = new Map<string, Slot>();
 
-  /** The embedder of these exact bytes, loaded by `load` the first time. A slot is keyed by id and
-   * sha256, and those bytes are one backbone of one modality, so it holds what `load` returns. */
-  async embedder<T extends E>(id: string, sha256: string, load: () => Promise<LoadedBackbone<T>>): Promise<T> {
+  /** The embedder of these exact bytes, loaded by `load` the first time. */
+  async embedder(id: string, sha256: string, load: () => Promise<LoadedEmbedder>): Promise<Embedder> {
     const current = this.slots.get(id);
-    if (current?.sha256 === sha256) return (current.loaded ?? (await current.ready)).embedder as T;
+    if (current?.sha256 === sha256) return (current.loaded ?? (await current.ready)).embedder;
     // Requests still embedding with an old ORT session finish first: runs are queued by the run lock.
     current?.ready.then((old) => old.release()).catch(() => undefined);
-    const slot: Slot<E> = { sha256, ready: load() };
+    const slot: Slot = { sha256, ready: load() };
     this.slots.set(id, slot);
     slot.ready.then(
       (done) => (slot.loaded = done),
       () => this.slots.get(id) === slot && this.slots.delete(id),
     );
-    return (await slot.ready).embedder as T;
+    return (await slot.ready).embedder;
   }
 
   list(): { id: string; sha256: string }[] {
@@ -50,8 +42,8 @@ export class LoadedBackbones<E> {
   }
 }
 
-/** Text and image backbones alike: ids are unique in the catalog. */
-export const residentBackbones = new LoadedBackbones<TextEmbedder | ImageEmbedder>();
+/** Backbones of every modality alike: ids are unique in the catalog. */
+export const residentBackbones = new LoadedBackbones();
 
 /** An R2 object of a backbone, refused unless its bytes hash to the catalog's sha256. */
 export async function readVerified(bucket: R2Bucket, key: string, sha256: string): Promise<Uint8Array> {

@@ -1,14 +1,12 @@
-import { assembleFeatures, type EmbeddingCache, type ModelInputs } from '../../core/features/assemble-features';
-import { evaluateDenseHead } from '../../core/heads/dense-head';
-import { featureWidth } from '../../core/schemas/adapter-manifest';
+import { featureBlocks } from '../../core/features/assemble-features';
+import type { InputBatch } from '../../core/inputs/input-batch';
 import { isBackboneFeature } from '../../core/schemas/feature-block';
 import type { Env } from '../env';
 import { acquireAdapter, releaseAdapter } from './adapter-sessions';
 import type { AdapterVersion } from './adapter-versions';
 import { embeddersFor } from './backbone-embedders';
-import { headInputs, textFeatures } from './head-inputs';
 import { formatPredictions, type Prediction } from './format-predictions';
-import { runForFloats, Tensor } from './ort-run';
+import { runHead, takesSparse } from './loaded-head';
 
 export interface HeadResult {
   adapter: string;
@@ -24,34 +22,21 @@ export interface HeadsRun {
 }
 
 /**
- * Runs several heads over one batch. Embeddings are cached per backbone for the whole call, so
- * heads that share a backbone share one backbone pass.
+ * Runs several heads over one batch. The batch memoises what its blocks derive (tokens,
+ * embeddings, pixels, n-grams), so heads that share a backbone share one backbone pass.
  */
-export async function runHeads(env: Env, versions: readonly AdapterVersion[], inputs: ModelInputs, topK?: number): Promise<HeadsRun> {
-  const cache: EmbeddingCache = new Map();
-  // Heads evaluated in TypeScript share tokens and sparse n-grams too (and the embeddings, above).
-  const texts = inputs.every((input) => typeof input === 'string') ? textFeatures(inputs as readonly string[], cache) : undefined;
+export async function runHeads(env: Env, versions: readonly AdapterVersion[], batch: InputBatch, topK?: number): Promise<HeadsRun> {
+  const rows = batch.items.length;
   const run: HeadsRun = { results: [], features_ms: 0, head_ms: 0 };
   for (const v of versions) {
     const blocks = v.manifest.features;
     const embedders = await embeddersFor(env.ARTIFACTS, blocks);
-    const adapter = await acquireAdapter(env, v);
+    const head = await acquireAdapter(env, v);
     try {
       const t0 = performance.now();
-      let t1: number;
-      let data: Float32Array;
-      if (adapter.dense) {
-        const blocksIn = texts
-          ? await headInputs(blocks, texts, embedders)
-          : [{ dim: featureWidth(v.manifest), dense: await assembleFeatures(blocks, inputs, embedders, cache) }];
-        t1 = performance.now();
-        data = evaluateDenseHead(adapter.dense, blocksIn, inputs.length);
-      } else {
-        const features = await assembleFeatures(blocks, inputs, embedders, cache);
-        t1 = performance.now();
-        const input = new Tensor('float32', features, [inputs.length, featureWidth(v.manifest)]);
-        data = (await runForFloats(adapter.session!, { [adapter.inputName]: input }, 'probs')).data;
-      }
+      const inputs = await featureBlocks(blocks, batch, embedders, { sparse: takesSparse(head) });
+      const t1 = performance.now();
+      const { data } = await runHead(head, inputs, rows);
       run.features_ms += t1 - t0;
       run.head_ms += performance.now() - t1;
       const first = blocks.find(isBackboneFeature);
@@ -59,10 +44,10 @@ export async function runHeads(env: Env, versions: readonly AdapterVersion[], in
         adapter: v.name,
         version: v.version,
         backbone: first ? { id: first.source, sha256: first.sha256 } : null,
-        predictions: formatPredictions(v.manifest, data, inputs.length, topK),
+        predictions: formatPredictions(v.manifest, data, rows, topK),
       });
     } finally {
-      releaseAdapter(env, v, adapter);
+      releaseAdapter(env, v, head);
     }
   }
   return run;

@@ -1,10 +1,7 @@
-import { denseHeadFromBytes, evaluateDenseHead } from '../../core/heads/dense-head';
 import type { AdapterManifest } from '../../core/schemas/adapter-manifest';
 import { featureWidth } from '../../core/schemas/adapter-manifest';
 import { Problem } from '../problems';
-import { HEAD_SESSION_OPTIONS, newSession } from './ort-state';
-import { denseCost, sessionCost, type LoadedAdapter } from './adapter-cache';
-import { runForFloats, Tensor } from './ort-run';
+import { HeadSessionError, loadHead, releaseHead, runHead, type LoadedHead } from './loaded-head';
 
 // Softmax and sigmoid outputs may overshoot [0, 1] by rounding, never by more.
 const TOLERANCE = 1e-4;
@@ -25,38 +22,31 @@ function checkProbs(out: { data: Float32Array; dims: readonly number[] }, k: num
 }
 
 /**
- * Runs the head once on an all-zero row, with what will serve it: it must yield finite
- * probabilities of shape [1, K]. A head of headModel's shape is served by the TypeScript
- * evaluator, never by ORT, so that is what is tried; any other graph gets an ORT session (only
- * after static validation passed). Returns the loaded head so a committed upload serves its first
- * prediction without reloading.
+ * Runs the head once on an all-zero row with what will serve it (loadHead decides: the TypeScript
+ * evaluator or an ORT session, the latter only after static validation passed): it must yield
+ * finite probabilities of shape [1, K]. Returns the loaded head so a committed upload serves its
+ * first prediction without reloading.
  */
-export async function trialRun(bytes: Uint8Array, manifest: AdapterManifest): Promise<LoadedAdapter> {
+export async function trialRun(bytes: Uint8Array, manifest: AdapterManifest): Promise<LoadedHead> {
   const width = featureWidth(manifest);
-  const k = manifest.labels.length;
-  const dense = denseHeadFromBytes(bytes);
-  if (dense) {
-    checkProbs({ data: evaluateDenseHead(dense, [{ dim: width, dense: new Float32Array(width) }], 1), dims: [1, dense.layers.at(-1)!.outputs] }, k);
-    return { manifest, dense, inputName: dense.inputName, cost: denseCost(dense) };
-  }
-  let session;
+  let head: LoadedHead;
   try {
-    session = await newSession(bytes, HEAD_SESSION_OPTIONS);
+    head = await loadHead(bytes, manifest);
   } catch (error) {
-    throw new Problem('trial_run_failed', `ONNX Runtime refused the model: ${reason(error)}`);
+    if (error instanceof HeadSessionError) throw new Problem('trial_run_failed', `ONNX Runtime refused the model: ${error.message}`);
+    throw error;
   }
   try {
-    const inputName = session.inputNames[0]!;
     let out;
     try {
-      out = await runForFloats(session, { [inputName]: new Tensor('float32', new Float32Array(width), [1, width]) }, 'probs');
+      out = await runHead(head, [{ dim: width, dense: new Float32Array(width) }], 1);
     } catch (error) {
       throw new Problem('trial_run_failed', `the model failed on a zero input: ${reason(error)}`);
     }
-    checkProbs(out, k);
-    return { manifest, session, inputName, cost: sessionCost(bytes.length) };
+    checkProbs(out, manifest.labels.length);
+    return head;
   } catch (error) {
-    await session.release();
+    releaseHead(head);
     throw error;
   }
 }

@@ -1,9 +1,9 @@
 import { adapterModelKey } from '../../core/storage/keys';
 import type { Env } from '../env';
 import { now } from '../http/now';
-import { releaseLoaded } from '../serving/adapter-cache';
 import { adoptSession } from '../serving/adapter-sessions';
 import { invalidateAdapter } from '../serving/adapter-versions';
+import { releaseHead } from '../serving/loaded-head';
 import { commitVersion } from '../stores/adapters-store';
 import type { CheckedUpload } from './validate-upload';
 
@@ -41,7 +41,7 @@ export async function storeAdapterVersion(env: Env, r: StoreRequest) {
     adoptSession(env, { tenant, name, version }, loaded);
     return { adapter: name, version, sha256, bytes: model.length, live: r.activate };
   } catch (error) {
-    releaseLoaded(loaded);
+    releaseHead(loaded);
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { MixedModalityError, modalityOf } from '../../core/features/modality-of';
 import { AdapterModelError } from '../../core/onnx/adapter-model-error';
 import { validateAdapterModel } from '../../core/onnx/validate-adapter';
 import { sha256Hex } from '../../core/hash/sha256';
@@ -6,11 +7,10 @@ import type { Env } from '../env';
 import { problemFromZod } from '../http/validation-hook';
 import { limitsFor } from '../limits';
 import { Problem } from '../problems';
-import type { LoadedAdapter } from '../serving/adapter-cache';
-import { backboneCatalog } from '../serving/backbone-catalog';
+import { backboneCatalog, type Catalog } from '../serving/backbone-catalog';
 import { checkBackbones } from '../serving/backbone-embedders';
+import type { LoadedHead } from '../serving/loaded-head';
 import { trialRun } from '../serving/trial-run';
-import { checkModality } from './check-modality';
 import type { RawUpload } from './read-upload';
 
 export interface CheckedUpload {
@@ -18,8 +18,8 @@ export interface CheckedUpload {
   manifest: AdapterManifest;
   model: Uint8Array;
   sha256: string;
-  /** The trial run's session, handed to the cache once the version is committed. */
-  loaded: LoadedAdapter;
+  /** The trial run's head, handed to the cache once the version is committed. */
+  loaded: LoadedHead;
 }
 
 function parseManifest(text: string, name: string): AdapterManifest {
@@ -37,6 +37,18 @@ function parseManifest(text: string, name: string): AdapterManifest {
     throw new Problem('invalid_manifest', problem.message, problem.extensions);
   }
   return parsed.data;
+}
+
+/** A head reads one kind of input: blocks of several could never be computed for one request, so
+ * such an upload is refused rather than stored. Backbone blocks were checked against the catalog. */
+function checkModality(manifest: AdapterManifest, catalog: Catalog): void {
+  try {
+    modalityOf(manifest.features, catalog);
+  } catch (error) {
+    if (!(error instanceof MixedModalityError)) throw error;
+    // Each modality with the first block that reads it, e.g. { text: 'hashed-ngrams', image: 'pixels' }.
+    throw new Problem('invalid_manifest', error.message, Object.fromEntries([...error.sources].map(([modality, sources]) => [modality, sources[0]])));
+  }
 }
 
 /**
@@ -58,7 +70,7 @@ export async function validateUpload(env: Env, name: string, upload: RawUpload):
   }
   const catalog = await backboneCatalog(env.ARTIFACTS);
   checkBackbones(manifest.features, catalog);
-  checkModality(manifest.features, catalog);
+  checkModality(manifest, catalog);
   const loaded = await trialRun(model, manifest);
   return { name, manifest: { ...manifest, model: { sha256, bytes: model.length } }, model, sha256, loaded };
 }

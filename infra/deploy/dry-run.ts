@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { adapterCacheBytesFor } from '../../core/limits/edge-limits';
 import { backboneUploads, builtBackboneManifest } from '../local/backbone-uploads';
 import { KNOWN_BACKBONES } from '../../trainer/backbones/known-backbones';
 import { runWrangler } from '../wrangler/run-wrangler';
@@ -27,8 +28,8 @@ export async function dryRun(run: Runner = wranglerRunner, outDir = deployPaths(
   await run(wranglerSteps.bundle(paths.committedConfig, outDir));
   const bundle = await measureBundle(outDir);
   const vars = (raw.vars ?? {}) as Record<string, string>;
-  // The edge's default (functions/limits.ts) when the config sets none; infra may not import functions/.
-  const cacheBytes = Number(vars.ADAPTER_CACHE_BYTES) || 32 * 1024 * 1024;
+  // The budget the edge will use for this config: its default, or the var capped as the edge caps it.
+  const cacheBytes = adapterCacheBytesFor(vars.ADAPTER_CACHE_BYTES);
   const manifests = await Promise.all(KNOWN_BACKBONES.map(builtBackboneManifest));
   const checks = [...checkBundle(bundle), ...checkBackbones(manifests, cacheBytes)];
   const buckets = (raw.r2_buckets ?? []) as { binding: string; bucket_name: string }[];

@@ -16,9 +16,7 @@ export async function backboneUploads(ids: readonly string[] = KNOWN_BACKBONES):
   const objects: StorageObject[] = [];
   for (const id of ids) {
     const backbone = await readBackbone(id);
-    const assets: Record<string, Uint8Array> = {};
-    for (const asset of backbone.manifest.assets) assets[asset.path] = new Uint8Array(await readFile(path.join(backbone.dir, asset.path)));
-    objects.push(...backboneObjects(backbone.manifest, backbone.model, assets));
+    objects.push(...backboneObjects(backbone.manifest, backbone.model, Object.fromEntries(backbone.assets)));
   }
   return objects;
 }

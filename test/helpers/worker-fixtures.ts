@@ -3,14 +3,14 @@
  * tenants with keys, adapter heads and manifests, and a small typed client.
  */
 import * as ortNode from 'onnxruntime-node';
-import { textEmbedder } from '../../core/features/text-embedder';
 import { assembleFeatures } from '../../core/features/assemble-features';
+import { inputBatch } from '../../core/inputs/input-batch';
 import { encodeModel } from '../../core/onnx/encode-model';
 import { GraphBuilder } from '../../core/onnx/graph-builder';
 import { attr } from '../../core/onnx/graph-attributes';
 import { featureWidth, type AdapterManifest } from '../../core/schemas/adapter-manifest';
 import type { FeatureBlock } from '../../core/schemas/feature-block';
-import { Vocabulary } from '../../core/text/vocabulary';
+import { nodeEmbedder } from './node-embedder';
 import { seededFloats } from './onnx-fixtures';
 import { tinyTextBackbone, TINY_BACKBONE_ID, TINY_DIM, type TinyBackbone } from './tiny-text-backbone';
 import { startWorker, TEST_ADMIN_TOKEN, type WorkerHarness, type WorkerHarnessOptions } from './worker-harness';
@@ -130,21 +130,14 @@ export function tinyAdapter(backbone: TinyBackbone, name: string, labels = ['ham
 
 /** The same computation in Node (onnxruntime-node), for comparing the edge's numbers. */
 export async function referenceProbs(backbone: TinyBackbone, manifest: AdapterManifest, model: Uint8Array, texts: string[]): Promise<Float32Array> {
-  const backboneSession = await ortNode.InferenceSession.create(backbone.model);
+  const loaded = await nodeEmbedder(backbone.manifest, { [backbone.manifest.file]: backbone.model, 'vocab.txt': backbone.vocab });
   const head = await ortNode.InferenceSession.create(model);
   try {
-    const embedder = textEmbedder(backbone.manifest, Vocabulary.parse(backbone.vocab), async (batch) => {
-      const out = await backboneSession.run({
-        ids: new ortNode.Tensor('int32', batch.ids, [batch.rows, batch.width]),
-        counts: new ortNode.Tensor('float32', batch.counts, [batch.rows, batch.width]),
-      });
-      return out.embedding!.data as Float32Array;
-    });
-    const features = await assembleFeatures(manifest.features, texts, new Map([[backbone.manifest.id, embedder]]));
+    const features = await assembleFeatures(manifest.features, inputBatch('text', texts), new Map([[backbone.manifest.id, loaded.embedder]]));
     const out = await head.run({ features: new ortNode.Tensor('float32', features, [texts.length, featureWidth(manifest)]) });
     return out.probs!.data as Float32Array;
   } finally {
-    await backboneSession.release();
+    await loaded.release();
     await head.release();
   }
 }

@@ -1,7 +1,9 @@
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bagOfIdsBackboneFromBytes, bagOfIdsBackboneOf, bagOfIdsTextEmbedder, evaluateBagOfIdsBackbone, type BagOfIdsBackbone } from '../../core/features/bag-of-ids-backbone';
+import { bagOfIdsBackboneFromBytes, bagOfIdsBackboneOf, bagOfIdsEmbedder, evaluateBagOfIdsBackbone, type BagOfIdsBackbone } from '../../core/backbones/text-bag-of-ids/bag-of-ids-backbone';
+import { inputBatch } from '../../core/inputs/input-batch';
+import { tokensOf } from '../../core/inputs/text-tokens';
 import { decodeModel } from '../../core/onnx/decode-model';
 import { encodeModel } from '../../core/onnx/encode-model';
 import type { ModelProto, NodeProto } from '../../core/onnx/onnx-types';
@@ -10,7 +12,8 @@ import { BagOfIdsBuffer, bagOfTokens, tokensBatch } from '../../core/text/bag-of
 import { MAX_DISTINCT_TOKENS, MAX_TEXT_CHARS } from '../../core/text/limits';
 import { tokenize } from '../../core/text/tokenize';
 import { Vocabulary } from '../../core/text/vocabulary';
-import { readBackbone, type LoadedBackbone } from '../../trainer/backbones/load-backbone';
+import { readBackbone, type BuiltBackbone } from '../../trainer/backbones/load-backbone';
+import { builtVocabulary } from '../helpers/built-vocabulary';
 import { textBackboneModel } from '../../trainer/backbones/text-backbone-graph';
 import { TEXT_GLOVE_SIF } from '../../trainer/backbones/text-glove-sif';
 import { seededFloats } from '../helpers/onnx-fixtures';
@@ -54,7 +57,7 @@ const RUNTIMES: [string, Ort][] = [
 ];
 
 describe('text backbone in TypeScript: text-glove-sif against ONNX Runtime', () => {
-  let backbone: LoadedBackbone;
+  let backbone: BuiltBackbone;
   let vocabulary: Vocabulary;
   let native: BagOfIdsBackbone;
   let all: string[];
@@ -63,9 +66,9 @@ describe('text backbone in TypeScript: text-glove-sif against ONNX Runtime', () 
     ortWeb.env.wasm.numThreads = 1;
     ortWeb.env.logLevel = 'error';
     backbone = await readBackbone(TEXT_GLOVE_SIF);
-    vocabulary = Vocabulary.parse(backbone.vocabulary);
+    vocabulary = Vocabulary.parse(builtVocabulary(backbone));
     native = bagOfIdsBackboneFromBytes(backbone.model)!;
-    all = texts(backbone.vocabulary.split('\n'));
+    all = texts(builtVocabulary(backbone).split('\n'));
   });
 
   it('recognises the built graph', () => {
@@ -76,18 +79,21 @@ describe('text backbone in TypeScript: text-glove-sif against ONNX Runtime', () 
 
   for (const [name, ort] of RUNTIMES) {
     it(`matches ${name} to 1e-6, text by text and as one batch of mixed lengths`, async () => {
-      const embedder = bagOfIdsTextEmbedder(backbone.manifest, vocabulary, native);
+      const embedder = bagOfIdsEmbedder(backbone.manifest, vocabulary, native);
       const dim = native.dim;
       let worst = 0;
       const batch = tokensBatch(all.map(tokenize), vocabulary);
       const fromOrt = await ortBackboneEmbeddings(ort, backbone.model, [...all.map((text) => tokensBatch([tokenize(text)], vocabulary)), batch]);
-      for (const [i, text] of all.entries()) worst = Math.max(worst, maxAbsDiff(await embedder.embed([text]), fromOrt[i]!));
+      for (const [i, text] of all.entries()) worst = Math.max(worst, maxAbsDiff(await embedder.embed(inputBatch('text', [text])), fromOrt[i]!));
       const expected = fromOrt.at(-1)!;
-      const fromTexts = await embedder.embed(all);
+      const fromTexts = await embedder.embed(inputBatch('text', all));
       worst = Math.max(worst, maxAbsDiff(fromTexts, expected));
       // The padded-batch evaluator and the bag path are the same arithmetic.
       expect(evaluateBagOfIdsBackbone(native, batch)).toEqual(fromTexts);
-      expect(await embedder.embedTokens!(all.map(tokenize))).toEqual(fromTexts);
+      // A batch whose tokens another block already computed embeds the same.
+      const tokenized = inputBatch('text', all);
+      tokensOf(tokenized, 'hashed-ngrams');
+      expect(await embedder.embed(tokenized)).toEqual(fromTexts);
       expect(worst).toBeLessThanOrEqual(1e-6);
       // No known word → the zero vector, not NaN; a known word → unit length.
       expect(Array.from(fromTexts.subarray(0, 2 * dim)).every((v) => v === 0)).toBe(true);
@@ -103,7 +109,7 @@ describe('text backbone in TypeScript: the tiny test backbone', () => {
     const native = bagOfIdsBackboneFromBytes(tiny.model)!;
     expect(native).toMatchObject({ rows: vocabulary.size + 1, dim: tiny.manifest.output.dim });
     const all = texts(tiny.vocab.split('\n'));
-    const embedded = await bagOfIdsTextEmbedder(tiny.manifest, vocabulary, native).embed(all);
+    const embedded = await bagOfIdsEmbedder(tiny.manifest, vocabulary, native).embed(inputBatch('text', all));
     expect(maxAbsDiff(embedded, (await ortBackboneEmbeddings(ortNode, tiny.model, [tokensBatch(all.map(tokenize), vocabulary)]))[0]!)).toBeLessThanOrEqual(1e-6);
   });
 
@@ -111,7 +117,7 @@ describe('text backbone in TypeScript: the tiny test backbone', () => {
     const tiny = await tinyTextBackbone();
     const native = bagOfIdsBackboneFromBytes(tiny.model)!;
     const longer = Vocabulary.parse(`${tiny.vocab}extra\n`);
-    expect(() => bagOfIdsTextEmbedder(tiny.manifest, longer, native)).toThrow(RangeError);
+    expect(() => bagOfIdsEmbedder(tiny.manifest, longer, native)).toThrow(RangeError);
   });
 });
 

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assembleFeatures, ModalityMismatchError } from '../../core/features/assemble-features';
+import { assembleFeatures } from '../../core/features/assemble-features';
+import { inputBatch, ModalityMismatchError } from '../../core/inputs/input-batch';
 import { ImageError } from '../../core/image/image-error';
 import { orientPixels } from '../../core/image/orient-image';
 import { pixelBatch, pixelFeatures } from '../../core/image/pixel-features';
@@ -93,7 +94,7 @@ describe('one routine for the trainer and the edge', () => {
   it('assembleFeatures (the edge) and the trainer compute the same bits as pixelBatch', async () => {
     const block = pixelsBlock(3);
     const batch = await pixelBatch(images, block);
-    const edge = await assembleFeatures([block], images, new Map());
+    const edge = await assembleFeatures([block], inputBatch('image', images), new Map());
     expect(Buffer.from(edge.buffer).equals(Buffer.from(batch.buffer))).toBe(true);
     const home = await mkdtemp(path.join(tmpdir(), 'graft-pixels-'));
     process.env.GRAFT_HOME = home;
@@ -111,7 +112,7 @@ describe('one routine for the trainer and the edge', () => {
   });
 
   it('refuses texts for a pixels block', async () => {
-    await expect(assembleFeatures([pixelsBlock(1)], ['a text'], new Map())).rejects.toThrow(ModalityMismatchError);
+    await expect(assembleFeatures([pixelsBlock(1)], inputBatch('text', ['a text']), new Map())).rejects.toThrow(ModalityMismatchError);
   });
 
   it('gives a grey dataset a grey block and a colour one an RGB block', async () => {

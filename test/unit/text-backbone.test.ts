@@ -7,7 +7,9 @@ import { readTensorData } from '../../core/onnx/tensor-data';
 import { bagOfIds } from '../../core/text/bag-of-ids';
 import { MAX_TEXT_CHARS } from '../../core/text/limits';
 import { Vocabulary } from '../../core/text/vocabulary';
-import { readBackbone, loadTextEmbedder } from '../../trainer/backbones/load-backbone';
+import { inputBatch } from '../../core/inputs/input-batch';
+import { loadBackbone, readBackbone } from '../../trainer/backbones/load-backbone';
+import { builtVocabulary } from '../helpers/built-vocabulary';
 import { buildTextGloveSif, TEXT_GLOVE_SIF, VOCABULARY_SIZE } from '../../trainer/backbones/text-glove-sif';
 
 function tensorFloats(model: ReturnType<typeof decodeModel>, name: string): Float32Array {
@@ -59,11 +61,12 @@ describe('text-glove-sif backbone', () => {
     const model = decodeModel(backbone.model);
     const vectors = tensorFloats(model, 'word_vectors');
     const weights = tensorFloats(model, 'sif_weights');
-    const vocabulary = Vocabulary.parse(backbone.vocabulary);
+    const vocabulary = Vocabulary.parse(builtVocabulary(backbone));
     expect(vocabulary.size).toBe(VOCABULARY_SIZE);
     const dim = backbone.manifest.output.dim;
-    const { embedder } = await loadTextEmbedder(TEXT_GLOVE_SIF);
-    const embeddings = await embedder.embed(TEXTS);
+    const { embedder, release } = await loadBackbone(backbone);
+    const embeddings = await embedder.embed(inputBatch('text', TEXTS));
+    await release();
     TEXTS.forEach((text, row) => {
       const expected = referenceEmbedding(text, vocabulary, vectors, weights, dim);
       const actual = Array.from(embeddings.subarray(row * dim, (row + 1) * dim));

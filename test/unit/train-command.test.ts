@@ -8,7 +8,7 @@ import { runGraft } from '../helpers/run-graft';
 import { AdapterManifest } from '../../core/schemas/adapter-manifest';
 import { readLocalAdapter } from '../../trainer/adapters/local-adapter';
 import { runHead } from '../../trainer/adapters/run-head';
-import { adapterEmbedders } from '../../trainer/adapters/adapter-embedders';
+import { adapterBackbones } from '../../trainer/adapters/adapter-embedders';
 import { extractFeatures } from '../../trainer/features/extract-features';
 import { writeSpamCsv } from '../helpers/spam-csv';
 
@@ -77,7 +77,7 @@ describe('graft train / eval', () => {
     const adapter = await readLocalAdapter(out);
     const texts = (await import('../../trainer/data/load-text-dataset')).loadTextDataset;
     const dataset = await texts(csv);
-    const features = await extractFeatures(adapter.manifest.features, dataset.examples.map((e) => e.text), await adapterEmbedders(adapter.manifest), true);
+    const features = await extractFeatures(adapter.manifest.features, dataset.examples.map((e) => e.text), (await adapterBackbones(adapter.manifest)).embedders, true);
     const probs = await runHead(adapter.model, features, dataset.examples.length);
     let correct = 0;
     dataset.examples.forEach((e, i) => {

@@ -3,6 +3,7 @@ import { BagOfIdsBuffer, bagOfTokens } from '../../core/text/bag-of-ids';
 import { Vocabulary } from '../../core/text/vocabulary';
 import { seededRandom } from '../../trainer/random';
 import { readBackbone } from '../../trainer/backbones/load-backbone';
+import { builtVocabulary } from '../helpers/built-vocabulary';
 import { TEXT_GLOVE_SIF } from '../../trainer/backbones/text-glove-sif';
 
 /** What the table must agree with: the first id of each word, 0 for anything else. */
@@ -38,8 +39,8 @@ describe('Vocabulary', () => {
 
   it('agrees with a Map on the real GloVe vocabulary, and on near misses of its words', async () => {
     const backbone = await readBackbone(TEXT_GLOVE_SIF);
-    const words = backbone.vocabulary.split('\n').filter((w, i, all) => i < all.length - 1 || w !== '');
-    const vocabulary = Vocabulary.parse(backbone.vocabulary);
+    const words = builtVocabulary(backbone).split('\n').filter((w, i, all) => i < all.length - 1 || w !== '');
+    const vocabulary = Vocabulary.parse(builtVocabulary(backbone));
     const expected = mapOf(words);
     for (const word of words) {
       expect(vocabulary.id(word)).toBe(expected.get(word));

@@ -1,12 +1,11 @@
 import path from 'node:path';
-import * as ortNode from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imageEmbedder } from '../../core/features/image-embedder';
+import { inputBatch } from '../../core/inputs/input-batch';
 import { API_LIMITS } from '../../core/schemas/api';
 import { backboneUploads } from '../../infra/local/backbone-uploads';
 import { ensureBackbones } from '../../infra/local/ensure-backbones';
 import { IMAGE_MOBILENETV2 } from '../../trainer/backbones/image-mobilenet-v2';
-import { readBackbone, type LoadedBackbone } from '../../trainer/backbones/load-backbone';
+import { loadBackbone, readBackbone, type BuiltBackbone } from '../../trainer/backbones/load-backbone';
 import { TEXT_GLOVE_SIF } from '../../trainer/backbones/text-glove-sif';
 import { fixture, FIXTURE_FILES, IMAGE_FIXTURES } from '../helpers/image-fixtures';
 import { runGraft } from '../helpers/run-graft';
@@ -33,8 +32,8 @@ interface Predictions {
 describe('text and image backbones in one isolate', () => {
   let graft: Graft;
   let acme: Client;
-  let image: LoadedBackbone;
-  let text: LoadedBackbone;
+  let image: BuiltBackbone;
+  let text: BuiltBackbone;
 
   const post = async (route: string, body: FormData) => acme.fetch(route, { method: 'POST', ...(await multipart(body)) });
   const ok = async <T>(response: Response): Promise<T> => {
@@ -94,14 +93,10 @@ describe('text and image backbones in one isolate', () => {
     const sent = IMAGES.slice(0, 2);
     const body = await ok<{ backbone: unknown; embeddings: number[][] }>(await post('/v1/embed', form(sent, [['backbone', IMAGE_MOBILENETV2]])));
     expect(body.backbone).toEqual({ id: IMAGE_MOBILENETV2, sha256: image.manifest.sha256, dim: image.manifest.output.dim });
-    const session = await ortNode.InferenceSession.create(image.model);
     const { manifest } = image;
-    const reference = imageEmbedder(manifest, async (batch, p) => {
-      const pixels = new ortNode.Tensor('float32', batch.data, [batch.rows, p.height, p.width, 3]);
-      return (await session.run({ [manifest.inputs[0]!.name]: pixels }))[manifest.output.name]!.data as Float32Array;
-    });
-    const expected = await reference.embed(sent);
-    await session.release();
+    const reference = await loadBackbone(image);
+    const expected = await reference.embedder.embed(inputBatch('image', sent));
+    await reference.release();
     const dim = manifest.output.dim;
     expect(body.embeddings.map((row) => row.length)).toEqual([dim, dim]);
     const worst = Math.max(...body.embeddings.flatMap((row, r) => row.map((v, i) => Math.abs(v - expected[r * dim + i]!))));

@@ -4,13 +4,14 @@ import path from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleFeatures } from '../../core/features/assemble-features';
-import { imageEmbedder } from '../../core/features/image-embedder';
+import { inputBatch } from '../../core/inputs/input-batch';
 import { featureWidth } from '../../core/schemas/adapter-manifest';
 import { BackboneManifest } from '../../core/schemas/backbone-manifest';
 import { backboneObjects } from '../../core/storage/backbone-objects';
 import { buildImageMobileNetV2, IMAGE_MOBILENETV2 } from '../../trainer/backbones/image-mobilenet-v2';
 import { backboneDir } from '../../trainer/paths';
 import { fixture } from '../helpers/image-fixtures';
+import { nodeEmbedder } from '../helpers/node-embedder';
 import { expectProblem, linearHead, manifestFor, multipart, startGraft, tinyAdapter, type Client, type Graft } from '../helpers/worker-fixtures';
 
 const LABELS = ['bag', 'sneaker', 'scene'];
@@ -55,11 +56,11 @@ describe('image predictions on workerd', () => {
     const body = (await res.json()) as { backbone: unknown; predictions: { label: string; scores: Record<string, number> }[]; timings: Record<string, number> };
     expect(body.backbone).toEqual({ id: IMAGE_MOBILENETV2, sha256: backbone.manifest.sha256 });
 
-    const session = await ortNode.InferenceSession.create(backbone.model);
+    const loaded = await nodeEmbedder(backbone.manifest, { [backbone.manifest.file]: backbone.model });
     const { manifest, model } = head();
     const headSession = await ortNode.InferenceSession.create(model);
-    const embedder = imageEmbedder(backbone.manifest, async (batch) => (await session.run({ pixels: new ortNode.Tensor('float32', batch.data, [batch.rows, 224, 224, 3]) })).embedding!.data as Float32Array);
-    const features = await assembleFeatures(manifest.features, IMAGES, new Map([[IMAGE_MOBILENETV2, embedder]]));
+    const features = await assembleFeatures(manifest.features, inputBatch('image', IMAGES), new Map([[IMAGE_MOBILENETV2, loaded.embedder]]));
+    await loaded.release();
     const expected = (await headSession.run({ features: new ortNode.Tensor('float32', features, [IMAGES.length, featureWidth(manifest)]) })).probs!.data as Float32Array;
     body.predictions.forEach((p, row) => LABELS.forEach((label, k) => expect(p.scores[label]).toBeCloseTo(expected[row * LABELS.length + k]!, 4)));
   });

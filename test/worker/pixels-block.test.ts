@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterManifest } from '../../core/schemas/adapter-manifest';
 import { backboneUploads } from '../../infra/local/backbone-uploads';
 import { ensureBackbones } from '../../infra/local/ensure-backbones';
-import { adapterImageEmbedders } from '../../trainer/adapters/adapter-embedders';
+import { adapterBackbones } from '../../trainer/adapters/adapter-embedders';
 import { runHead } from '../../trainer/adapters/run-head';
 import { IMAGE_MOBILENETV2 } from '../../trainer/backbones/image-mobilenet-v2';
 import { extractImageFeatures } from '../../trainer/features/extract-image-features';
@@ -86,7 +86,7 @@ describe('an adapter with a backbone block and a pixels block, on workerd', () =
     const edge = (await res.json()) as Predictions;
 
     // The trainer's side: graft eval's feature path and onnxruntime-node on the same adapter.onnx.
-    const { embedders, release } = await adapterImageEmbedders(manifest);
+    const { embedders, release } = await adapterBackbones(manifest);
     let trainer: Float32Array;
     try {
       const examples = QUERIES.map((bytes, i) => ({ label: 'bag', bytes, where: `query ${i}` }));

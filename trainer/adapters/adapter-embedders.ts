@@ -1,22 +1,10 @@
-import type { ImageEmbedder } from '../../core/features/image-embedder';
-import type { TextEmbedder } from '../../core/features/text-embedder';
-import { builtInModality, isBackboneFeature, type BackboneFeature } from '../../core/schemas/feature-block';
+import type { Embedder } from '../../core/backbones/backbone-routine';
+import { MixedModalityError, modalityOf } from '../../core/features/modality-of';
+import type { Modality } from '../../core/inputs/input-batch';
 import type { AdapterManifest } from '../../core/schemas/adapter-manifest';
+import { isBackboneFeature, type BackboneFeature } from '../../core/schemas/feature-block';
 import { UsageError } from '../cli/usage-error';
-import { BACKBONE_MODALITY } from '../backbones/known-backbones';
-import { loadTextEmbedder } from '../backbones/load-backbone';
-import { loadImageEmbedder } from '../backbones/load-image-embedder';
-
-/** What an adapter reads: texts or images, from its feature blocks. */
-export function adapterModality(manifest: AdapterManifest): 'text' | 'image' {
-  const kinds = new Set(manifest.features.map((block) => (isBackboneFeature(block) ? BACKBONE_MODALITY[block.source] : builtInModality(block))));
-  if (kinds.has(undefined)) {
-    const unknown = manifest.features.find((block) => isBackboneFeature(block) && !BACKBONE_MODALITY[block.source])!;
-    throw new UsageError(`adapter ${manifest.name} reads backbone "${unknown.source}", which this trainer does not know`, `use one of: ${Object.keys(BACKBONE_MODALITY).join(', ')}`);
-  }
-  if (kinds.size > 1) throw new UsageError(`adapter ${manifest.name} mixes text and image feature blocks`, 'retrain it with graft train');
-  return kinds.has('image') ? 'image' : 'text';
-}
+import { loadBackbone, readBackbone } from '../backbones/load-backbone';
 
 /** A loaded backbone must be the very bytes the adapter pinned. */
 function checkPin(manifest: AdapterManifest, block: BackboneFeature, sha256: string): void {
@@ -28,34 +16,33 @@ function checkPin(manifest: AdapterManifest, block: BackboneFeature, sha256: str
   }
 }
 
-/** Loads every backbone a text adapter's manifest names, refusing one whose bytes differ from the pin. */
-export async function adapterEmbedders(manifest: AdapterManifest): Promise<Map<string, TextEmbedder>> {
-  const embedders = new Map<string, TextEmbedder>();
-  for (const block of manifest.features.filter(isBackboneFeature)) {
-    const { embedder } = await loadTextEmbedder(block.source);
-    checkPin(manifest, block, embedder.manifest.sha256);
-    embedders.set(block.source, embedder);
-  }
-  return embedders;
+/** An adapter's backbones, loaded and pin-checked, and what the adapter reads; `release` frees their sessions. */
+export interface AdapterBackbones {
+  modality: Modality;
+  embedders: Map<string, Embedder>;
+  release(): Promise<void>;
 }
 
-/** The image backbones an image adapter's manifest names, pin-checked; `release` frees their sessions. */
-export async function adapterImageEmbedders(manifest: AdapterManifest): Promise<{ embedders: Map<string, ImageEmbedder>; release: () => Promise<void> }> {
-  const embedders = new Map<string, ImageEmbedder>();
+/** Loads every backbone an adapter's manifest names, whatever their modality, refusing bytes other than the pinned ones. */
+export async function adapterBackbones(manifest: AdapterManifest): Promise<AdapterBackbones> {
+  const embedders = new Map<string, Embedder>();
   const releases: (() => Promise<void>)[] = [];
   const release = async () => {
     for (const r of releases) await r();
   };
   try {
     for (const block of manifest.features.filter(isBackboneFeature)) {
-      const loaded = await loadImageEmbedder(block.source);
+      if (embedders.has(block.source)) continue;
+      const loaded = await loadBackbone(await readBackbone(block.source));
       releases.push(loaded.release);
       checkPin(manifest, block, loaded.embedder.manifest.sha256);
       embedders.set(block.source, loaded.embedder);
     }
+    const manifests = new Map([...embedders].map(([id, e]) => [id, e.manifest]));
+    return { modality: modalityOf(manifest.features, manifests), embedders, release };
   } catch (error) {
     await release();
+    if (error instanceof MixedModalityError) throw new UsageError(`adapter ${manifest.name}: ${error.message}`, 'retrain it with graft train');
     throw error;
   }
-  return { embedders, release };
 }

@@ -1,6 +1,7 @@
 import { sha256Hex } from '../../core/hash/sha256';
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from '../../core/image/image-limits';
-import type { BackboneManifest, ImagePreprocess } from '../../core/schemas/backbone-manifest';
+import type { ImagePreprocess } from '../../core/backbones/image-rgb/image-rgb-routine';
+import type { BackboneManifest } from '../../core/schemas/backbone-manifest';
 import { writeFolderAtomically } from '../fs/write-folder-atomically';
 import { convertKerasModel } from './keras-to-onnx/convert-keras-model';
 import { dequantizeWeights } from './keras-to-onnx/dequantize-weights';

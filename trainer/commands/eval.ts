@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Metrics } from '../../core/schemas/metrics';
-import { adapterEmbedders, adapterImageEmbedders, adapterModality } from '../adapters/adapter-embedders';
+import type { Embedders } from '../../core/features/assemble-features';
+import type { Modality } from '../../core/inputs/input-batch';
+import { adapterBackbones } from '../adapters/adapter-embedders';
 import { readLocalAdapter, type LocalAdapter } from '../adapters/local-adapter';
 import { runHead } from '../adapters/run-head';
 import { parseFlags } from '../cli/parse-flags';
@@ -48,32 +50,37 @@ function labelIndices(adapter: LocalAdapter, data: string, labels: readonly stri
 }
 
 /** The head's input and the true labels of every text, as the edge would compute them. */
-async function textInputs(adapter: LocalAdapter, flags: EvalFlags): Promise<{ truth: Int32Array; features: Float32Array }> {
+async function textInputs(adapter: LocalAdapter, flags: EvalFlags, embedders: Embedders): Promise<{ truth: Int32Array; features: Float32Array }> {
   const dataset = await loadTextDataset(flags.data, { textColumn: flags.textColumn, labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint });
   const truth = labelIndices(adapter, flags.data, dataset.examples.map((e) => e.label));
   const texts = dataset.examples.map((e) => e.text);
-  return { truth, features: await extractFeatures(adapter.manifest.features, texts, await adapterEmbedders(adapter.manifest), flags.json) };
+  return { truth, features: await extractFeatures(adapter.manifest.features, texts, embedders, flags.json) };
 }
 
 /** The same for images: a folder of label subfolders or a CSV of path,label (local or s3://). */
-async function imageInputs(adapter: LocalAdapter, flags: EvalFlags): Promise<{ truth: Int32Array; features: Float32Array }> {
+async function imageInputs(adapter: LocalAdapter, flags: EvalFlags, embedders: Embedders): Promise<{ truth: Int32Array; features: Float32Array }> {
   if (flags.textColumn !== undefined) throw new UsageError(`adapter ${adapter.manifest.name} classifies images; --text-column is for text adapters`, 'drop --text-column');
   const dataset = await loadImageDataset(flags.data, { labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint });
   const truth = labelIndices(adapter, flags.data, dataset.examples.map((e) => e.label));
-  const { embedders, release } = await adapterImageEmbedders(adapter.manifest);
-  try {
-    return { truth, features: await extractImageFeatures(adapter.manifest.features, dataset.examples, dataset.sha256, embedders, flags.json) };
-  } finally {
-    await release();
-  }
+  return { truth, features: await extractImageFeatures(adapter.manifest.features, dataset.examples, dataset.sha256, embedders, flags.json) };
 }
+
+/** How each modality's evaluation data is read and featurised. */
+const INPUTS: Record<Modality, typeof textInputs> = { text: textInputs, image: imageInputs };
 
 export async function evalCommand(argv: readonly string[]): Promise<void> {
   const { flags, positionals } = parseFlags('eval', argv, FLAG_KINDS, Flags);
   const dir = positionals[0];
   if (!dir || positionals.length > 1) throw new UsageError('graft eval needs exactly one adapter folder', 'run: graft eval <adapter dir> --data <file|folder>');
   const adapter = await readLocalAdapter(dir);
-  const { truth, features } = adapterModality(adapter.manifest) === 'image' ? await imageInputs(adapter, flags) : await textInputs(adapter, flags);
+  const backbones = await adapterBackbones(adapter.manifest);
+  let truth: Int32Array;
+  let features: Float32Array;
+  try {
+    ({ truth, features } = await INPUTS[backbones.modality](adapter, flags, backbones.embedders));
+  } finally {
+    await backbones.release();
+  }
   const probs = await runHead(adapter.model, features, truth.length);
   const metrics = classificationMetrics(truth, argmaxRows(probs, adapter.manifest.labels.length), adapter.manifest.labels);
   console.log(flags.json ? JSON.stringify({ adapter: adapter.manifest.name, data: flags.data, ...metrics }) : formatMetrics(metrics, adapter.manifest.labels));

@@ -1,5 +1,5 @@
 import type { BackboneFeature, PixelsFeature } from '../../core/schemas/feature-block';
-import { loadImageEmbedder } from '../backbones/load-image-embedder';
+import { loadBackbone, type BuiltBackbone } from '../backbones/load-backbone';
 import { checkImageDataset } from '../data/check-image-dataset';
 import type { ImageDataset } from '../data/image-dataset';
 import { loadImageDataset } from '../data/load-image-dataset';
@@ -20,14 +20,14 @@ export interface ImageTrainingInputs {
 
 /** `graft train` on an image backbone: the dataset, its labels, backbone features and, for heads that read them, pixels. */
 export async function imageTrainingInputs(
-  backbone: string,
+  built: BuiltBackbone,
   data: string,
   opts: { labelColumn?: string; s3Endpoint?: string; quiet: boolean; pixels: boolean; minPerLabel: number },
   say: (line: string) => void,
 ): Promise<ImageTrainingInputs> {
   const dataset = await loadImageDataset(data, { labelColumn: opts.labelColumn, s3Endpoint: opts.s3Endpoint });
   checkImageDataset(dataset, opts.minPerLabel);
-  const { embedder, provider, release } = await loadImageEmbedder(backbone);
+  const { embedder, provider, release } = await loadBackbone(built);
   say(`graft train: ${dataset.examples.length} images, ${dataset.labels.length} labels · ONNX Runtime: onnxruntime-node (${provider})`);
   try {
     const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));

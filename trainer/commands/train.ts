@@ -9,8 +9,9 @@ import type { BackboneFeature } from '../../core/schemas/feature-block';
 import { Slug } from '../../core/schemas/common';
 import { ADAPTER_FILES } from '../adapters/local-adapter';
 import { runHead } from '../adapters/run-head';
-import { BACKBONE_MODALITY, DEFAULT_BACKBONE } from '../backbones/known-backbones';
-import { loadTextEmbedder } from '../backbones/load-backbone';
+import type { Modality } from '../../core/inputs/input-batch';
+import { DEFAULT_BACKBONE } from '../backbones/known-backbones';
+import { loadBackbone, readBackbone, type BuiltBackbone } from '../backbones/load-backbone';
 import { parseFlags } from '../cli/parse-flags';
 import { checkTextDataset } from '../data/check-text-dataset';
 import { loadTextDataset } from '../data/load-text-dataset';
@@ -21,6 +22,7 @@ import { hybridHead } from '../heads/hybrid-head';
 import { imageHybridHead } from '../heads/image-hybrid-head';
 import { neuralHead } from '../heads/neural-head';
 import { maxAbsDiff } from '../heads/tf-head-probs';
+import type { HeadOutcome } from '../heads/head-outcome';
 import { DEFAULT_TRAIN_OPTIONS } from '../heads/train-head';
 import { reportHtml } from '../report/report-html';
 import { uploadFolder } from '../storage/s3-folder';
@@ -60,9 +62,9 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
     if (!flags.json) console.error(line);
   };
 
-  const image = BACKBONE_MODALITY[flags.backbone] === 'image';
+  const backbone = await readBackbone(flags.backbone);
   const head = flags.head ?? 'hybrid';
-  const { dataset, provider, outcome } = image ? await imageOutcome(flags, head, say) : await textOutcome(flags, head, say);
+  const { dataset, provider, outcome } = await OUTCOMES[backbone.manifest.modality](flags, head, say, backbone);
   const name = flags.name ?? defaultName(flags.out);
   const model = headModel(outcome.spec);
 
@@ -102,28 +104,31 @@ export async function trainCommand(argv: readonly string[]): Promise<void> {
 
 type TrainFlags = z.infer<typeof Flags>;
 
-async function textOutcome(flags: TrainFlags, head: HeadKind, say: (line: string) => void) {
+async function textOutcome(flags: TrainFlags, head: HeadKind, say: (line: string) => void, built: BuiltBackbone) {
   const dataset = await loadTextDataset(flags.data, { textColumn: flags.textColumn, labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint });
   checkTextDataset(dataset);
-  const { embedder, provider } = await loadTextEmbedder(flags.backbone);
-  say(`graft train: ${dataset.examples.length} examples, ${dataset.labels.length} labels · ONNX Runtime: onnxruntime-node (${provider})`);
-
-  const texts = dataset.examples.map((e) => e.text);
-  const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
-  const labels = Int32Array.from(dataset.examples, (e) => labelIndex.get(e.label)!);
-  const backbone: BackboneFeature = { source: embedder.manifest.id, sha256: embedder.manifest.sha256, dim: embedder.manifest.output.dim };
-  const features = await extractFeatures([backbone], texts, new Map([[embedder.manifest.id, embedder]]), flags.json);
-  const outcome =
-    head === 'hybrid'
-      ? hybridHead(backbone, features, texts, labels, dataset.labels, flags.seed)
-      : await neuralHead(backbone, features, labels, dataset.labels, { kind: head, seed: flags.seed, epochs: flags.epochs, l2: flags.l2, validation: flags.validation, say });
-  return { dataset, provider, outcome };
+  const { embedder, provider, release } = await loadBackbone(built);
+  try {
+    say(`graft train: ${dataset.examples.length} examples, ${dataset.labels.length} labels · ONNX Runtime: onnxruntime-node (${provider})`);
+    const texts = dataset.examples.map((e) => e.text);
+    const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
+    const labels = Int32Array.from(dataset.examples, (e) => labelIndex.get(e.label)!);
+    const backbone: BackboneFeature = { source: embedder.manifest.id, sha256: embedder.manifest.sha256, dim: embedder.manifest.output.dim };
+    const features = await extractFeatures([backbone], texts, new Map([[embedder.manifest.id, embedder]]), flags.json);
+    const outcome =
+      head === 'hybrid'
+        ? hybridHead(backbone, features, texts, labels, dataset.labels, flags.seed)
+        : await neuralHead(backbone, features, labels, dataset.labels, { kind: head, seed: flags.seed, epochs: flags.epochs, l2: flags.l2, validation: flags.validation, say });
+    return { dataset, provider, outcome };
+  } finally {
+    await release();
+  }
 }
 
-async function imageOutcome(flags: TrainFlags, head: HeadKind, say: (line: string) => void) {
+async function imageOutcome(flags: TrainFlags, head: HeadKind, say: (line: string) => void, built: BuiltBackbone) {
   const hybrid = head === 'hybrid';
   const inputs = await imageTrainingInputs(
-    flags.backbone,
+    built,
     flags.data,
     // The hybrid cross-validates, or fits its default mix on one image per label; linear and mlp hold images out.
     { labelColumn: flags.labelColumn, s3Endpoint: flags.s3Endpoint, quiet: flags.json, pixels: hybrid, minPerLabel: hybrid ? 1 : 2 },
@@ -135,6 +140,17 @@ async function imageOutcome(flags: TrainFlags, head: HeadKind, say: (line: strin
     : await neuralHead(backbone, features, labels, dataset.labels, { kind: head, seed: flags.seed, epochs: flags.epochs, l2: flags.l2, validation: flags.validation, say });
   return { dataset, provider, outcome };
 }
+
+/** What training on one modality's data yields for the adapter's files. */
+type Outcome = (
+  flags: TrainFlags,
+  head: HeadKind,
+  say: (line: string) => void,
+  built: BuiltBackbone,
+) => Promise<{ dataset: { labels: string[]; sha256: string; examples: readonly unknown[] }; provider: string; outcome: HeadOutcome }>;
+
+/** How each modality's training data is read and its head fitted. */
+const OUTCOMES: Record<Modality, Outcome> = { text: textOutcome, image: imageOutcome };
 
 async function writeOutput(out: string, files: Record<string, Uint8Array | string>, s3Endpoint: string | undefined): Promise<void> {
   if (!out.startsWith('s3://')) {

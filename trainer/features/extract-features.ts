@@ -1,7 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { assembleFeatures } from '../../core/features/assemble-features';
-import type { TextEmbedder } from '../../core/features/text-embedder';
+import type { Embedder } from '../../core/backbones/backbone-routine';
+import { assembleFeatures, type Embedders } from '../../core/features/assemble-features';
+import { inputBatch } from '../../core/inputs/input-batch';
 import { sha256Hex } from '../../core/hash/sha256';
 import type { FeatureBlock } from '../../core/schemas/feature-block';
 import { Progress } from '../cli/progress';
@@ -29,7 +30,7 @@ export async function cached(key: string, rows: number, dim: number, compute: ()
  * Backbone embeddings of `texts`, in batches with a progress bar, cached on disk by
  * (backbone sha256, texts hash) so re-training on the same data skips the backbone.
  */
-export async function embedTexts(embedder: TextEmbedder, texts: readonly string[], quiet = false): Promise<Float32Array> {
+export async function embedTexts(embedder: Embedder, texts: readonly string[], quiet = false): Promise<Float32Array> {
   const { sha256, output } = embedder.manifest;
   const textsHash = await sha256Hex(texts.join('\u0000') + `\u0000${texts.length}`);
   return cached(`${sha256}-${textsHash}`, texts.length, output.dim, async () => {
@@ -37,7 +38,7 @@ export async function embedTexts(embedder: TextEmbedder, texts: readonly string[
     const progress = new Progress(`features (${embedder.manifest.id})`, texts.length, quiet);
     for (let start = 0; start < texts.length; start += BATCH) {
       const batch = texts.slice(start, start + BATCH);
-      out.set(await embedder.embed(batch), start * output.dim);
+      out.set(await embedder.embed(inputBatch('text', batch)), start * output.dim);
       progress.update(start + batch.length);
     }
     return out;
@@ -48,10 +49,11 @@ export async function embedTexts(embedder: TextEmbedder, texts: readonly string[
 export async function extractFeatures(
   blocks: readonly FeatureBlock[],
   texts: readonly string[],
-  embedders: ReadonlyMap<string, TextEmbedder>,
+  embedders: Embedders,
   quiet = false,
 ): Promise<Float32Array> {
-  const cache = new Map<string, Promise<Float32Array>>();
-  for (const [id, embedder] of embedders) cache.set(id, embedTexts(embedder, texts, quiet));
-  return assembleFeatures(blocks, texts, embedders, cache);
+  const batch = inputBatch('text', texts);
+  // Backbone blocks come from the on-disk cache (or batched, with progress), under their memo keys.
+  for (const [id, embedder] of embedders) batch.memo.set(id, embedTexts(embedder, texts, quiet));
+  return assembleFeatures(blocks, batch, embedders);
 }

@@ -1,6 +1,6 @@
-import { assembleFeatures, blockCacheKey, pixelsCacheKey, type EmbeddingCache } from '../../core/features/assemble-features';
-import type { ImageEmbedder } from '../../core/features/image-embedder';
+import { assembleFeatures, blockCacheKey, pixelsCacheKey, type Embedders } from '../../core/features/assemble-features';
 import { ImageError } from '../../core/image/image-error';
+import { inputBatch } from '../../core/inputs/input-batch';
 import { isBackboneFeature, type BackboneFeature, type FeatureBlock, type PixelsFeature } from '../../core/schemas/feature-block';
 import { Progress } from '../cli/progress';
 import { UsageError } from '../cli/usage-error';
@@ -11,13 +11,13 @@ import { cached } from './extract-features';
 const BATCH = 16;
 
 /** Runs one batch, naming the file when an image turns out undecodable (found one at a time). */
-async function batchFeatures(block: FeatureBlock, batch: readonly ImageExample[], embedders: ReadonlyMap<string, ImageEmbedder>): Promise<Float32Array> {
+async function batchFeatures(block: FeatureBlock, batch: readonly ImageExample[], embedders: Embedders): Promise<Float32Array> {
   try {
-    return await assembleFeatures([block], batch.map((e) => e.bytes), embedders);
+    return await assembleFeatures([block], inputBatch('image', batch.map((e) => e.bytes)), embedders);
   } catch (error) {
     if (!(error instanceof ImageError)) throw error;
     for (const e of batch) {
-      await assembleFeatures([block], [e.bytes], embedders).catch((inner: unknown) => {
+      await assembleFeatures([block], inputBatch('image', [e.bytes]), embedders).catch((inner: unknown) => {
         if (inner instanceof ImageError) throw new UsageError(`${e.where}: ${inner.message}`, 'fix or remove that image');
         throw inner;
       });
@@ -34,7 +34,7 @@ export async function imageBlockFeatures(
   block: BackboneFeature | PixelsFeature,
   examples: readonly ImageExample[],
   datasetSha256: string,
-  embedders: ReadonlyMap<string, ImageEmbedder>,
+  embedders: Embedders,
   quiet = false,
 ): Promise<Float32Array> {
   const key = isBackboneFeature(block) ? `${block.sha256}-images-${datasetSha256}` : `${pixelsCacheKey(block).replaceAll(':', '-')}-${datasetSha256}`;
@@ -55,16 +55,16 @@ export async function extractImageFeatures(
   blocks: readonly FeatureBlock[],
   examples: readonly ImageExample[],
   datasetSha256: string,
-  embedders: ReadonlyMap<string, ImageEmbedder>,
+  embedders: Embedders,
   quiet = false,
 ): Promise<Float32Array> {
-  const cache: EmbeddingCache = new Map();
+  const batch = inputBatch('image', examples.map((e) => e.bytes));
   for (const block of blocks) {
     // A text block has no image features: assembleFeatures refuses it below.
     if (!isBackboneFeature(block) && block.source === 'hashed-ngrams') continue;
     // One block after another: each has its own progress bar, and decoding is CPU-bound anyway.
     const values = await imageBlockFeatures(block, examples, datasetSha256, embedders, quiet);
-    cache.set(blockCacheKey(block), Promise.resolve(values));
+    batch.memo.set(blockCacheKey(block), Promise.resolve(values));
   }
-  return assembleFeatures(blocks, examples.map((e) => e.bytes), embedders, cache);
+  return assembleFeatures(blocks, batch, embedders);
 }

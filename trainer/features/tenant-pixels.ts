@@ -1,4 +1,3 @@
-import type { ImageEmbedder } from '../../core/features/image-embedder';
 import type { PixelsFeature } from '../../core/schemas/feature-block';
 import type { ImageExample } from '../data/image-dataset';
 import { imageBlockFeatures } from './extract-image-features';
@@ -32,7 +31,7 @@ export async function tenantPixels(
   datasetSha256: string,
   quiet: boolean,
 ): Promise<{ block: PixelsFeature; values: Float32Array }> {
-  const none = new Map<string, ImageEmbedder>();
+  const none = new Map();
   const rgb = pixelsBlock(3);
   const values = await imageBlockFeatures(rgb, examples, datasetSha256, none, quiet);
   const pixels = PIXELS_SIDE * PIXELS_SIDE;

@@ -1,4 +1,4 @@
-import { once } from '../../core/features/assemble-features';
+import { once } from '../../core/memo/once';
 import type { HeadSpec } from '../../core/heads/head-spec';
 import { fitColumnScaling, scaleColumns, type ColumnScaling } from './column-scaling';
 import { chooseOverDefault, crossValidateLogistic } from './cross-validate-logistic';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ImageEmbedder } from '../../../core/features/image-embedder';
+import type { Embedder } from '../../../core/backbones/backbone-routine';
 import { headModel } from '../../../core/heads/head-model';
 import { isBackboneFeature, type BackboneFeature } from '../../../core/schemas/feature-block';
 import { runHead } from '../../../trainer/adapters/run-head';
@@ -88,7 +88,7 @@ function asDataset(pixels: readonly Uint8Array[], labels: readonly number[]): { 
   return { examples, sha256: hash.digest('hex') };
 }
 
-export async function learningCurve(kind: MnistKind, embedder: ImageEmbedder, opts: CurveOptions, log: (line: string) => void): Promise<CurvePoint[]> {
+export async function learningCurve(kind: MnistKind, embedder: Embedder, opts: CurveOptions, log: (line: string) => void): Promise<CurvePoint[]> {
   const { pool, test } = mnistSplits(kind, opts.pool, opts.test);
   const dim = embedder.manifest.output.dim;
   const backbone: BackboneFeature = { source: embedder.manifest.id, sha256: embedder.manifest.sha256, dim };

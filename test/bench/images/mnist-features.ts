@@ -1,7 +1,8 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { encode } from 'fast-png';
-import type { ImageEmbedder } from '../../../core/features/image-embedder';
+import type { Embedder } from '../../../core/backbones/backbone-routine';
+import { inputBatch } from '../../../core/inputs/input-batch';
 import { graftHome } from '../../../trainer/paths';
 import { mnistClass, type MnistKind } from '../../helpers/mnist-data';
 
@@ -35,7 +36,7 @@ export function mnistPngs(pixels: readonly Uint8Array[]): Uint8Array[] {
 }
 
 /** Embeddings of 28 × 28 images through the full edge path: PNG bytes → core/image → backbone. */
-export async function embedMnist(embedder: ImageEmbedder, key: string, pixels: readonly Uint8Array[]): Promise<Float32Array> {
+export async function embedMnist(embedder: Embedder, key: string, pixels: readonly Uint8Array[]): Promise<Float32Array> {
   const dim = embedder.manifest.output.dim;
   const file = path.join(graftHome(), 'cache', 'bench-images', `${embedder.manifest.sha256.slice(0, 16)}-${key}.f32`);
   try {
@@ -47,7 +48,7 @@ export async function embedMnist(embedder: ImageEmbedder, key: string, pixels: r
   const out = new Float32Array(pixels.length * dim);
   for (let start = 0; start < pixels.length; start += 16) {
     const batch = mnistPngs(pixels.slice(start, start + 16));
-    out.set(await embedder.embed(batch), start * dim);
+    out.set(await embedder.embed(inputBatch('image', batch)), start * dim);
     if (start % 320 === 0) process.stderr.write(`  embedded ${start}/${pixels.length} (${key})\n`);
   }
   await mkdir(path.dirname(file), { recursive: true });

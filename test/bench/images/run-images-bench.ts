@@ -8,8 +8,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { inputBatch } from '../../../core/inputs/input-batch';
 import { API_LIMITS } from '../../../core/schemas/api';
-import { loadImageEmbedder } from '../../../trainer/backbones/load-image-embedder';
+import { loadBackbone, readBackbone } from '../../../trainer/backbones/load-backbone';
 import { PROJECT_ROOT } from '../../../trainer/paths';
 import { svgLineChart } from '../../../trainer/report/svg-line-chart';
 import { fixture } from '../../helpers/image-fixtures';
@@ -23,15 +24,15 @@ const quick = process.argv.includes('--quick');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function nodeLatency(): Promise<Record<string, number>> {
-  const { embedder, release } = await loadImageEmbedder('image-mobilenetv2');
+  const { embedder, release } = await loadBackbone(await readBackbone('image-mobilenetv2'));
   const jpeg = fixture('scene.jpg');
   const out: Record<string, number> = {};
   for (const batch of [1, 8]) {
     const images = Array.from({ length: batch }, () => jpeg);
-    await embedder.embed(images);
+    await embedder.embed(inputBatch('image', images));
     const reps = batch === 1 ? 20 : 5;
     const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await embedder.embed(images);
+    for (let i = 0; i < reps; i++) await embedder.embed(inputBatch('image', images));
     out[`batch_${batch}_ms_per_image`] = +((performance.now() - t0) / reps / batch).toFixed(1);
   }
   await release();

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { TextPreprocess } from '../../../core/backbones/text-bag-of-ids/text-bag-of-ids-routine';
 import { readBackbone } from '../../../trainer/backbones/load-backbone';
 import { backboneObjects } from '../../../core/storage/backbone-objects';
 import { startWorker, TEST_ADMIN_TOKEN, type BuildOptions, type WorkerHarness } from '../../helpers/worker-harness';
@@ -46,10 +46,11 @@ export async function startEdge(bindings: Record<string, string> = {}, build: Bu
   const inspectorPort = await freePort();
   const worker = await startWorker({ ...build, bindings, miniflare: { ratelimits: BENCH_RATE_LIMIT, unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }], inspectorPort } });
   const backbone = await readBackbone(BACKBONE_ID);
-  const { preprocess } = backbone.manifest;
-  if (preprocess.routine !== 'text-bag-of-ids/v1') throw new Error(`${BACKBONE_ID} is not a text backbone`);
-  const vocab = new Uint8Array(readFileSync(path.join(backbone.dir, preprocess.vocabulary)));
-  for (const o of backboneObjects(backbone.manifest, backbone.model, { [preprocess.vocabulary]: vocab })) await worker.r2Put(o.key, o.body);
+  const preprocess = TextPreprocess.safeParse(backbone.manifest.preprocess);
+  if (!preprocess.success) throw new Error(`${BACKBONE_ID} is not a text backbone`);
+  const vocabularyPath = preprocess.data.vocabulary;
+  const vocab = backbone.assets.get(vocabularyPath)!;
+  for (const o of backboneObjects(backbone.manifest, backbone.model, { [vocabularyPath]: vocab })) await worker.r2Put(o.key, o.body);
   const origin = (await worker.mf.unsafeGetDirectURL()).toString().replace(/\/$/, '');
   const entryOrigin = worker.url.replace(/\/$/, '');
   const admin = (path: string, body: unknown) =>

@@ -6,13 +6,16 @@
  */
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
+import type { BackboneRuntime, Embedder } from '../../../core/backbones/backbone-routine';
+import { loadEmbedder } from '../../../core/backbones/load-embedder';
+import { bagOfIdsBackboneFromBytes, bagOfIdsEmbedder } from '../../../core/backbones/text-bag-of-ids/bag-of-ids-backbone';
+import { TextPreprocess } from '../../../core/backbones/text-bag-of-ids/text-bag-of-ids-routine';
 import { assembleFeatures } from '../../../core/features/assemble-features';
-import { bagOfIdsBackboneFromBytes, bagOfIdsTextEmbedder } from '../../../core/features/bag-of-ids-backbone';
-import { textEmbedder, type TextEmbedder } from '../../../core/features/text-embedder';
 import { denseHeadFromBytes, evaluateDenseHead } from '../../../core/heads/dense-head';
+import { inputBatch } from '../../../core/inputs/input-batch';
 import { featureWidth } from '../../../core/schemas/adapter-manifest';
 import { Vocabulary } from '../../../core/text/vocabulary';
-import { readBackbone, type LoadedBackbone } from '../../../trainer/backbones/load-backbone';
+import { readBackbone, type BuiltBackbone } from '../../../trainer/backbones/load-backbone';
 import type { Adapter } from './bench-models';
 import { BACKBONE_ID } from './bench-edge';
 import { summary } from './http-client';
@@ -32,38 +35,53 @@ async function timeCalls(fn: () => Promise<unknown>, seconds: number): Promise<T
   return summary(times);
 }
 
-/** Backbone alone, and backbone + head with the head in TypeScript. */
-async function backboneAndTypescriptHead(backbone: LoadedBackbone, embedder: TextEmbedder, head: Adapter, text: string, seconds: number): Promise<{ backbone: Timing; typescript_head: Timing }> {
-  const backbones = new Map([[backbone.manifest.id, embedder]]);
+/** The backbone routine on `ort`'s default session options (no provider chosen, default threads):
+ * the same routine the trainer and edge load, on the runtime under test. */
+function ortRuntime(ort: Runtime): BackboneRuntime {
+  return {
+    typescript: false,
+    async session(model) {
+      const session = await ort.InferenceSession.create(model);
+      return {
+        run: async (feeds, output) => {
+          const tensors: Record<string, ortNode.Tensor> = {};
+          for (const [name, { type, data, dims }] of Object.entries(feeds)) tensors[name] = new ort.Tensor(type, data, dims);
+          return (await session.run(tensors))[output]!.data as Float32Array;
+        },
+        release: () => session.release(),
+      };
+    },
+  };
+}
+
+/** Backbone alone, and backbone + head with the head in TypeScript. Each call is a fresh batch,
+ * so nothing is memoised between calls. */
+async function backboneAndTypescriptHead(embedder: Embedder, head: Adapter, text: string, seconds: number): Promise<{ backbone: Timing; typescript_head: Timing }> {
+  const backbones = new Map([[embedder.manifest.id, embedder]]);
   const width = featureWidth(head.manifest);
   const dense = denseHeadFromBytes(head.model)!;
   return {
-    backbone: await timeCalls(() => embedder.embed([text]), seconds),
+    backbone: await timeCalls(() => embedder.embed(inputBatch('text', [text])), seconds),
     typescript_head: await timeCalls(async () => {
-      const features = await assembleFeatures(head.manifest.features, [text], backbones);
+      const features = await assembleFeatures(head.manifest.features, inputBatch('text', [text]), backbones);
       evaluateDenseHead(dense, [{ dim: width, dense: features }], 1);
     }, seconds),
   };
 }
 
-async function ortPredict(ort: Runtime, backbone: LoadedBackbone, head: Adapter, text: string, seconds: number) {
-  const backboneSession = await ort.InferenceSession.create(backbone.model);
+async function ortPredict(ort: Runtime, backbone: BuiltBackbone, head: Adapter, text: string, seconds: number) {
+  const files = new Map([[backbone.manifest.file, backbone.model], ...backbone.assets]);
+  const loaded = await loadEmbedder(backbone.manifest, async (file) => files.get(file)!, ortRuntime(ort));
   const headSession = await ort.InferenceSession.create(head.model);
-  const embedder = textEmbedder(backbone.manifest, Vocabulary.parse(backbone.vocabulary), async (batch) => {
-    const out = await backboneSession.run({
-      ids: new ort.Tensor('int32', batch.ids, [batch.rows, batch.width]),
-      counts: new ort.Tensor('float32', batch.counts, [batch.rows, batch.width]),
-    });
-    return out.embedding!.data as Float32Array;
-  });
-  const backbones = new Map([[backbone.manifest.id, embedder]]);
+  const { embedder } = loaded;
+  const backbones = new Map([[embedder.manifest.id, embedder]]);
   const width = featureWidth(head.manifest);
   const ortHead = await timeCalls(async () => {
-    const features = await assembleFeatures(head.manifest.features, [text], backbones);
+    const features = await assembleFeatures(head.manifest.features, inputBatch('text', [text]), backbones);
     await headSession.run({ [headSession.inputNames[0]!]: new ort.Tensor('float32', features, [1, width]) });
   }, seconds);
-  const rest = await backboneAndTypescriptHead(backbone, embedder, head, text, seconds);
-  await backboneSession.release();
+  const rest = await backboneAndTypescriptHead(embedder, head, text, seconds);
+  await loaded.release();
   await headSession.release();
   return { backbone: rest.backbone, ort_head: ortHead, typescript_head: rest.typescript_head };
 }
@@ -75,10 +93,11 @@ export async function inProcess(head: Adapter, text: string, seconds: number) {
   const backbone = await readBackbone(BACKBONE_ID);
   const native = bagOfIdsBackboneFromBytes(backbone.model);
   if (!native) throw new Error(`${BACKBONE_ID} is not recognised by the TypeScript evaluator`);
-  const typescript = bagOfIdsTextEmbedder(backbone.manifest, Vocabulary.parse(backbone.vocabulary), native);
+  const { vocabulary } = TextPreprocess.parse(backbone.manifest.preprocess);
+  const typescript = bagOfIdsEmbedder(backbone.manifest, Vocabulary.parse(new TextDecoder().decode(backbone.assets.get(vocabulary))), native);
   return {
     onnxruntime_node: await ortPredict(ortNode, backbone, head, text, seconds),
     onnxruntime_web_wasm_1_thread: await ortPredict(ortWeb, backbone, head, text, seconds),
-    typescript: await backboneAndTypescriptHead(backbone, typescript, head, text, seconds),
+    typescript: await backboneAndTypescriptHead(typescript, head, text, seconds),
   };
 }

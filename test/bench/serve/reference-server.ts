@@ -8,13 +8,14 @@ import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { assembleFeatures, type EmbeddingCache } from '../../../core/features/assemble-features';
+import { assembleFeatures } from '../../../core/features/assemble-features';
+import { inputBatch, type InputBatch } from '../../../core/inputs/input-batch';
 import { featureWidth, type AdapterManifest } from '../../../core/schemas/adapter-manifest';
-import { loadTextEmbedder } from '../../../trainer/backbones/load-backbone';
+import { loadBackbone, readBackbone } from '../../../trainer/backbones/load-backbone';
 import { formatPredictions } from '../../../functions/serving/format-predictions';
 
 const dirs = process.argv.slice(2);
-const { embedder } = await loadTextEmbedder('text-glove-sif');
+const { embedder } = await loadBackbone(await readBackbone('text-glove-sif'));
 const heads = new Map<string, { manifest: AdapterManifest; session: ort.InferenceSession }>();
 for (const dir of dirs) {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as AdapterManifest;
@@ -22,12 +23,14 @@ for (const dir of dirs) {
 }
 const backbones = new Map([[embedder.manifest.id, embedder]]);
 
-async function predict(name: string, inputs: string[], topK?: number, cache: EmbeddingCache = new Map()) {
+/** Heads given the same batch object share its backbone pass (the batch's memo). */
+async function predict(name: string, batch: InputBatch, topK?: number) {
   const head = heads.get(name);
   if (!head) throw new Error(`no adapter ${name}`);
-  const features = await assembleFeatures(head.manifest.features, inputs, backbones, cache);
-  const out = await head.session.run({ [head.session.inputNames[0]!]: new ort.Tensor('float32', features, [inputs.length, featureWidth(head.manifest)]) });
-  return { adapter: name, predictions: formatPredictions(head.manifest, out.probs!.data as Float32Array, inputs.length, topK) };
+  const rows = batch.items.length;
+  const features = await assembleFeatures(head.manifest.features, batch, backbones);
+  const out = await head.session.run({ [head.session.inputNames[0]!]: new ort.Tensor('float32', features, [rows, featureWidth(head.manifest)]) });
+  return { adapter: name, predictions: formatPredictions(head.manifest, out.probs!.data as Float32Array, rows, topK) };
 }
 
 interface Body {
@@ -39,10 +42,10 @@ interface Body {
 /** One head per path, or several over one backbone pass, as the edge's two routes do. */
 async function answer(url: string, body: Body): Promise<unknown> {
   const one = /^\/v1\/adapters\/([^/]+)\/predict$/.exec(url);
-  if (one) return predict(one[1]!, body.inputs, body.top_k);
-  const cache: EmbeddingCache = new Map();
+  if (one) return predict(one[1]!, inputBatch('text', body.inputs), body.top_k);
+  const batch = inputBatch('text', body.inputs);
   const results = [];
-  for (const name of body.adapters ?? []) results.push(await predict(name, body.inputs, body.top_k, cache));
+  for (const name of body.adapters ?? []) results.push(await predict(name, batch, body.top_k));
   return { results };
 }
 

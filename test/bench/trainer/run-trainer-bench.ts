@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ortWeb from 'onnxruntime-web';
+import { TextPreprocess } from '../../../core/backbones/text-bag-of-ids/text-bag-of-ids-routine';
 import { textBatch } from '../../../core/text/bag-of-ids';
 import { Vocabulary } from '../../../core/text/vocabulary';
 import { readBackbone } from '../../../trainer/backbones/load-backbone';
@@ -39,7 +40,8 @@ try {
   const built = await buildTextGloveSif(path.join(scratch, 'backbone'));
   const buildSeconds = (performance.now() - buildStarted) / 1000;
   const backbone = await readBackbone(TEXT_GLOVE_SIF);
-  const vocabulary = Vocabulary.parse(backbone.vocabulary);
+  const vocabularyPath = TextPreprocess.parse(backbone.manifest.preprocess).vocabulary;
+  const vocabulary = Vocabulary.parse(new TextDecoder().decode(backbone.assets.get(vocabularyPath)));
 
   // End to end as a user runs it: a fresh process, features not cached yet. First, while this
   // process holds no ONNX Runtime session whose threads could compete with the child's.

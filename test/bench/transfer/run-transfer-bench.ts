@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadTextEmbedder } from '../../../trainer/backbones/load-backbone';
+import type { Embedder } from '../../../core/backbones/backbone-routine';
+import { loadBackbone, readBackbone } from '../../../trainer/backbones/load-backbone';
 import { spamAssassinBodies, type LabelledText } from '../../../trainer/datasets/spam-assassin';
 import { stateOfTheUnionPassages } from '../../../trainer/datasets/state-of-the-union';
 import { embedTexts } from '../../../trainer/features/extract-features';
@@ -27,7 +28,7 @@ const DATASETS: DatasetSpec[] = [
   { name: 'State of the Union passages (Democratic vs Republican)', load: () => shuffle(stateOfTheUnionPassages(), seededRandom(7)).slice(0, 6_000) },
 ];
 
-async function benchDataset(spec: DatasetSpec, embedder: Awaited<ReturnType<typeof loadTextEmbedder>>['embedder']) {
+async function benchDataset(spec: DatasetSpec, embedder: Embedder) {
   const data = spec.load().filter((d) => d.text.trim().length > 0);
   const names = [...new Set(data.map((d) => d.label))].sort();
   const texts = data.map((d) => d.text);
@@ -51,7 +52,7 @@ async function benchDataset(spec: DatasetSpec, embedder: Awaited<ReturnType<type
   return { dataset: spec.name, examples: texts.length, heldOut: HELD_OUT, rows };
 }
 
-const { embedder } = await loadTextEmbedder('text-glove-sif');
+const { embedder } = await loadBackbone(await readBackbone('text-glove-sif'));
 const results = [];
 for (const spec of DATASETS) results.push(await benchDataset(spec, embedder));
 const info = machine();

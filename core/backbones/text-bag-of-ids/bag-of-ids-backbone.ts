@@ -1,12 +1,12 @@
-import { decodeModel } from '../onnx/decode-model';
-import { AttributeType, DataType } from '../onnx/onnx-enums';
-import type { AttributeProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/onnx-types';
-import { readTensorData } from '../onnx/tensor-data';
-import type { BackboneManifest } from '../schemas/backbone-manifest';
-import { BagOfIdsBuffer, type TextBatch } from '../text/bag-of-ids';
-import { tokenize } from '../text/tokenize';
-import type { Vocabulary } from '../text/vocabulary';
-import type { TextEmbedder } from './text-embedder';
+import { tokensOf } from '../../inputs/text-tokens';
+import { decodeModel } from '../../onnx/decode-model';
+import { AttributeType, DataType } from '../../onnx/onnx-enums';
+import type { AttributeProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../../onnx/onnx-types';
+import { readTensorData } from '../../onnx/tensor-data';
+import type { BackboneManifest } from '../../schemas/backbone-manifest';
+import { BagOfIdsBuffer, type TextBatch } from '../../text/bag-of-ids';
+import type { Vocabulary } from '../../text/vocabulary';
+import type { Embedder } from '../backbone-routine';
 
 /**
  * A `text-bag-of-ids/v1` backbone whose graph is exactly what `textBackboneModel` emits, evaluated
@@ -36,6 +36,14 @@ const MAX_OPSET = 17;
 const MAX_MAGNITUDE = 2 ** 32;
 
 type Attributes = Record<string, number | readonly number[]>;
+
+/** The graph's input names, as the backbone's manifest lists them. */
+export interface BagOfIdsInputs {
+  ids: string;
+  counts: string;
+}
+
+const DEFAULT_INPUTS: BagOfIdsInputs = { ids: 'ids', counts: 'counts' };
 
 /** The node's attributes are a subset of `allowed` (absent ones take ONNX's defaults, which are these). */
 function attributesWithin(node: NodeProto, allowed: Attributes): boolean {
@@ -78,30 +86,31 @@ function isEpsilon(t: TensorProto | undefined): boolean {
 
 /**
  * The backbone, when `model` is exactly the graph `textBackboneModel` emits — inputs `ids` int32
- * and `counts` float32 [N, L]; Gather of the SIF weights × counts; Gather of the word vectors;
+ * and `counts` float32 [N, L] (under the names `names` gives); Gather of the SIF weights × counts; Gather of the word vectors;
  * Unsqueeze/MatMul/Squeeze weighted sum; ReduceSum; Div by Max(total, 1e-12); ReduceL2; Div by
  * Max(norm, 1e-12); an optional Identity naming the output — with finite tables of matching shape
  * and non-negative weights. Node order and value names are free; anything else (another op,
  * attribute, epsilon, axis, shape, an extra node) is undefined and runs in ONNX Runtime.
  */
-export function bagOfIdsBackboneOf(model: ModelProto): BagOfIdsBackbone | undefined {
+export function bagOfIdsBackboneOf(model: ModelProto, names: BagOfIdsInputs = DEFAULT_INPUTS): BagOfIdsBackbone | undefined {
   const graph = model.graph;
   const opset = model.opsetImport.find((o) => (o.domain ?? '') === '')?.version ?? 0;
   if (!graph || opset < MIN_OPSET || opset > MAX_OPSET || (model.functions?.length ?? 0) > 0 || (graph.sparseInitializer?.length ?? 0) > 0) return undefined;
   if (graph.input.length !== 2 || graph.output.length !== 1 || graph.output[0]!.type?.tensorType?.elemType !== DataType.FLOAT) return undefined;
   const [ids, counts] = graph.input;
-  if (!isRank2Input(ids, 'ids', DataType.INT32) || !isRank2Input(counts, 'counts', DataType.FLOAT)) return undefined;
+  if (names.ids === names.counts || !isRank2Input(ids, names.ids, DataType.INT32) || !isRank2Input(counts, names.counts, DataType.FLOAT)) return undefined;
+  const isInput = (name: string) => name === names.ids || name === names.counts;
 
   const initializers = new Map<string, TensorProto>();
   for (const t of graph.initializer ?? []) {
     const name = t.name ?? '';
-    if (initializers.has(name) || name === 'ids' || name === 'counts') return undefined;
+    if (initializers.has(name) || isInput(name)) return undefined;
     initializers.set(name, t);
   }
   const producers = new Map<string, NodeProto>();
   for (const node of graph.node) {
     for (const output of node.output) {
-      if (producers.has(output) || initializers.has(output) || output === 'ids' || output === 'counts') return undefined;
+      if (producers.has(output) || initializers.has(output) || isInput(output)) return undefined;
       producers.set(output, node);
     }
   }
@@ -134,7 +143,7 @@ export function bagOfIdsBackboneOf(model: ModelProto): BagOfIdsBackbone | undefi
   const [weightsName, ids1] = from(gatheredWeights, 'Gather', 2, { axis: 0 }) ?? [];
   const [vectorsName, ids2] = from(gatheredVectors, 'Gather', 2, { axis: 0 }) ?? [];
   if (matched.size !== graph.node.length || meanAgain !== mean || tokenWeightsAgain !== tokenWeights) return undefined;
-  if (ids1 !== 'ids' || ids2 !== 'ids' || countsName !== 'counts') return undefined;
+  if (ids1 !== names.ids || ids2 !== names.ids || countsName !== names.counts) return undefined;
   if (!axisOne(sumAxis) || !axisOne(squeezeAxis) || !axisOne(unsqueezeAxis) || !epsilon(eps1) || !epsilon(eps2)) return undefined;
 
   const table = initializers.get(vectorsName!);
@@ -147,8 +156,8 @@ export function bagOfIdsBackboneOf(model: ModelProto): BagOfIdsBackbone | undefi
 }
 
 /** bagOfIdsBackboneOf on encoded ONNX bytes. */
-export function bagOfIdsBackboneFromBytes(bytes: Uint8Array): BagOfIdsBackbone | undefined {
-  return bagOfIdsBackboneOf(decodeModel(bytes));
+export function bagOfIdsBackboneFromBytes(bytes: Uint8Array, names: BagOfIdsInputs = DEFAULT_INPUTS): BagOfIdsBackbone | undefined {
+  return bagOfIdsBackboneOf(decodeModel(bytes), names);
 }
 
 /**
@@ -197,26 +206,25 @@ export function evaluateBagOfIdsBackbone(backbone: BagOfIdsBackbone, batch: Text
 }
 
 /**
- * A text embedder over a recognised backbone: each text bagged into buffers kept for the
- * embedder's life (no padded batch, no Map per text), one fresh output array per call.
+ * An embedder over a recognised backbone: each text's tokens (shared with the batch's other
+ * blocks) bagged into buffers kept for the embedder's life (no padded batch, no Map per text),
+ * one fresh output array per call.
  */
-export function bagOfIdsTextEmbedder(manifest: BackboneManifest, vocabulary: Vocabulary, backbone: BagOfIdsBackbone): TextEmbedder {
+export function bagOfIdsEmbedder(manifest: BackboneManifest, vocabulary: Vocabulary, backbone: BagOfIdsBackbone): Embedder {
   if (vocabulary.size >= backbone.rows) throw new RangeError(`backbone ${manifest.id}: ${vocabulary.size} words but ${backbone.rows} table rows`);
   const bag = new BagOfIdsBuffer(vocabulary);
   const sum = new Float64Array(backbone.dim);
-  const embedTokens = (tokens: readonly (readonly string[])[]): Float32Array => {
-    const out = new Float32Array(tokens.length * backbone.dim);
-    tokens.forEach((textTokens, row) => {
-      sum.fill(0);
-      const total = addBag(backbone, bag.ids, bag.counts, 0, bag.fill(textTokens), sum);
-      writeEmbedding(sum, total, out, row * backbone.dim);
-    });
-    return out;
-  };
   return {
-    modality: 'text',
     manifest,
-    embed: async (texts) => embedTokens(texts.map(tokenize)),
-    embedTokens: async (tokens) => embedTokens(tokens),
+    embed: async (batch) => {
+      const tokens = tokensOf(batch, manifest.id);
+      const out = new Float32Array(tokens.length * backbone.dim);
+      tokens.forEach((textTokens, row) => {
+        sum.fill(0);
+        const total = addBag(backbone, bag.ids, bag.counts, 0, bag.fill(textTokens), sum);
+        writeEmbedding(sum, total, out, row * backbone.dim);
+      });
+      return out;
+    },
   };
 }
