@@ -1,12 +1,10 @@
-import type { BackboneRuntime, Embedder } from '../../core/backbones/backbone-routine';
-import { RoutineError } from '../../core/backbones/backbone-routine';
+import { RoutineError, type BackboneRuntime, type Embedder } from '../../core/backbones/backbone-routine';
 import { loadEmbedder } from '../../core/backbones/load-embedder';
 import type { BackboneManifest } from '../../core/schemas/backbone-manifest';
 import { backboneObjectKey } from '../../core/storage/keys';
 import { Problem } from '../problems';
-import { Tensor, type Feeds } from './ort-run';
 import { readVerified, residentBackbones } from './loaded-backbones';
-import { runForFloats } from './ort-run';
+import { runForFloats, Tensor, type Feeds } from './ort-run';
 import { newSession } from './ort-state';
 
 /** Backbones at the edge: onnxruntime-web behind the run lock, TypeScript evaluators where a

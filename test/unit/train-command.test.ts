@@ -8,7 +8,7 @@ import { runGraft } from '../helpers/run-graft';
 import { AdapterManifest } from '../../core/schemas/adapter-manifest';
 import { readLocalAdapter } from '../../trainer/adapters/local-adapter';
 import { runHead } from '../../trainer/adapters/run-head';
-import { adapterBackbones } from '../../trainer/adapters/adapter-embedders';
+import { adapterBackbones } from '../../trainer/adapters/adapter-backbones';
 import { extractFeatures } from '../../trainer/features/extract-features';
 import { writeSpamCsv } from '../helpers/spam-csv';
 

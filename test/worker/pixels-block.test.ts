@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdapterManifest } from '../../core/schemas/adapter-manifest';
 import { backboneUploads } from '../../infra/local/backbone-uploads';
 import { ensureBackbones } from '../../infra/local/ensure-backbones';
-import { adapterBackbones } from '../../trainer/adapters/adapter-embedders';
+import { adapterBackbones } from '../../trainer/adapters/adapter-backbones';
 import { runHead } from '../../trainer/adapters/run-head';
 import { IMAGE_MOBILENETV2 } from '../../trainer/backbones/image-mobilenet-v2';
 import { extractImageFeatures } from '../../trainer/features/extract-image-features';

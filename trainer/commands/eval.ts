@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Metrics } from '../../core/schemas/metrics';
 import type { Embedders } from '../../core/features/assemble-features';
 import type { Modality } from '../../core/inputs/input-batch';
-import { adapterBackbones } from '../adapters/adapter-embedders';
+import { adapterBackbones } from '../adapters/adapter-backbones';
 import { readLocalAdapter, type LocalAdapter } from '../adapters/local-adapter';
 import { runHead } from '../adapters/run-head';
 import { parseFlags } from '../cli/parse-flags';
