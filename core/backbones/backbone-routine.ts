@@ -13,8 +13,9 @@ export type Feeds = Record<string, FeedTensor>;
 
 /** One ONNX Runtime session over a backbone's bytes. */
 export interface BackboneSession {
-  /** One float32 output of a run. */
-  run(feeds: Feeds, output: string): Promise<Float32Array>;
+  /** One float32 output of a run; `batch` is the one being embedded (the edge schedules runs by
+   * the request that owns it). */
+  run(feeds: Feeds, output: string, batch: InputBatch): Promise<Float32Array>;
   release(): Promise<void> | void;
 }
 

@@ -5,7 +5,9 @@ export type ImageErrorCode =
   | 'image_truncated'
   | 'image_corrupt'
   | 'image_too_large'
-  | 'image_too_many_pixels';
+  | 'image_too_many_pixels'
+  | 'image_too_costly'
+  | 'image_too_complex';
 
 /** Raised before any large allocation whenever an input cannot be decoded safely. */
 export class ImageError extends Error {

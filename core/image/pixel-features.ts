@@ -1,5 +1,5 @@
 import type { PixelsFeature } from '../schemas/feature-block';
-import { DEFAULT_IMAGE_LIMITS } from './decode-image';
+import { DEFAULT_IMAGE_LIMITS } from './image-limits';
 import { uprightImage } from './preprocess-image';
 
 /** The shape of a `pixels` block: what `pixelFeatures` needs to compute it. */

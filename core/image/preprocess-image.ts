@@ -1,5 +1,6 @@
 import type { ImagePreprocess } from '../backbones/image-rgb/image-rgb-routine';
-import { decodeImage, type ImageLimits } from './decode-image';
+import { decodeImage } from './decode-image';
+import type { ImageLimits } from './image-limits';
 import { normalizePixels } from './normalize-pixels';
 import { orientPixels, type Pixels } from './orient-image';
 import { resizeImage } from './resize-image';

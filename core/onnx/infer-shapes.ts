@@ -1,42 +1,20 @@
+import { AttributeType } from './onnx-enums';
 import type { AttributeProto, NodeProto } from './onnx-types';
 
 /**
- * A dimension during static shape inference: a number, or a symbol for a size fixed at run
- * time. Symbols may carry numeric factors ("N*10", "?*7"); weight() reads those so element
- * counts per batch row stay meaningful.
+ * A tensor's shape during static inference. Every dimension is a number: the validator infers the
+ * graph once per probed batch size, with the input's batch dimension set to that many rows, so no
+ * dimension is a symbol that an upload could name to look small.
  */
-export type ShapeDim = number | string;
-export type Shape = ShapeDim[];
+export type Shape = number[];
 
 export class ShapeInferenceError extends Error {}
 
-export function weight(d: ShapeDim): number {
-  if (typeof d === 'number') return d;
-  let w = 1;
-  for (const part of d.split('*')) {
-    const n = Number(part);
-    if (part !== '' && Number.isFinite(n)) w *= n;
-  }
-  return w;
-}
-
-/** Elements per batch row: symbolic dims count by their numeric factor only. */
-export function shapeWeight(shape: Shape): number {
+/** Elements of a tensor of this shape (1 for a scalar). */
+export function elementsOf(shape: readonly number[]): number {
   let n = 1;
-  for (const d of shape) n *= weight(d);
+  for (const d of shape) n *= d;
   return n;
-}
-
-function product(dims: Shape): ShapeDim {
-  let k = 1;
-  const syms: string[] = [];
-  for (const d of dims) {
-    if (typeof d === 'number') k *= d;
-    else syms.push(d);
-  }
-  if (syms.length === 0) return k;
-  if (syms.length === 1 && k === 1) return syms[0]!;
-  return `${syms.join('*')}*${k}`;
 }
 
 function fail(node: NodeProto, why: string): never {
@@ -57,33 +35,36 @@ function broadcast(node: NodeProto, a: Shape, b: Shape): Shape {
     const y = b[b.length - rank + i] ?? 1;
     if (x === y || y === 1) out.push(x);
     else if (x === 1) out.push(y);
-    else if (typeof x === 'number' && typeof y === 'number') fail(node, `cannot broadcast [${a}] with [${b}]`);
-    else out.push(typeof x === 'number' ? x : typeof y === 'number' ? y : x);
+    else fail(node, `cannot broadcast [${a}] with [${b}]`);
   }
   return out;
 }
 
-function getAttr(node: NodeProto, name: string): AttributeProto | undefined {
-  return node.attribute?.find((a) => a.name === name);
+/** The attribute, refused unless it has the type ONNX Runtime will read it as: a mismatch is
+ * read there as the default (or refused), and must not be read differently here. */
+function getAttr(node: NodeProto, name: string, type: number): AttributeProto | undefined {
+  const a = node.attribute?.find((x) => x.name === name);
+  if (a && a.type !== type) fail(node, `attribute ${name} has type ${a.type}, expected ${type}`);
+  return a;
 }
 
 function intAttr(node: NodeProto, name: string, fallback: number): number {
-  return getAttr(node, name)?.i ?? fallback;
+  return getAttr(node, name, AttributeType.INT)?.i ?? fallback;
 }
 
 function intsAttr(node: NodeProto, name: string): number[] | undefined {
-  const a = getAttr(node, name);
+  const a = getAttr(node, name, AttributeType.INTS);
   return a ? (a.ints ?? []) : undefined;
 }
 
-function requireShape(node: NodeProto, shapes: (Shape | undefined)[], i: number): Shape {
+function requireShape(node: NodeProto, shapes: readonly (Shape | undefined)[], i: number): Shape {
   const s = shapes[i];
   if (!s) fail(node, `input ${i} is missing or has no known shape`);
   return s;
 }
 
-function sameDim(node: NodeProto, a: ShapeDim | undefined, b: ShapeDim | undefined, what: string): void {
-  if (typeof a === 'number' && typeof b === 'number' && a !== b) fail(node, `${what}: ${a} vs ${b}`);
+function sameDim(node: NodeProto, a: number | undefined, b: number | undefined, what: string): void {
+  if (a !== b) fail(node, `${what}: ${a} vs ${b}`);
 }
 
 function matmul(node: NodeProto, a0: Shape, b0: Shape): Shape {
@@ -98,42 +79,32 @@ function matmul(node: NodeProto, a0: Shape, b0: Shape): Shape {
   return out;
 }
 
-function reshape(node: NodeProto, input: Shape, target: number[]): Shape {
+function reshape(node: NodeProto, input: Shape, target: readonly number[]): Shape {
   const allowZero = intAttr(node, 'allowzero', 0) === 1;
-  const out: (ShapeDim | null)[] = [];
+  const out: Shape = [];
   let inferAt = -1;
   target.forEach((v, i) => {
     if (v === -1) {
       if (inferAt >= 0) fail(node, 'more than one -1 in shape');
       inferAt = i;
-      out.push(null);
+      out.push(1);
     } else if (v === 0 && !allowZero) {
       if (i >= input.length) fail(node, `shape copies dim ${i} of a rank-${input.length} input`);
       out.push(input[i]!);
     } else if (v < 0) fail(node, `negative shape value ${v}`);
     else out.push(v);
   });
-  const inSyms = input.filter((d): d is string => typeof d === 'string');
-  const outSyms = out.filter((d): d is string => typeof d === 'string');
-  const remaining = [...inSyms];
-  for (const s of outSyms) {
-    const at = remaining.indexOf(s);
-    if (at >= 0) remaining.splice(at, 1);
-  }
-  const inK = input.reduce<number>((k, d) => k * weight(d), 1);
-  const outK = out.reduce<number>((k, d) => (d === null ? k : k * weight(d)), 1);
+  const inK = elementsOf(input);
+  const outK = elementsOf(out);
   if (inferAt >= 0) {
     if (outK === 0 || inK % outK !== 0) fail(node, `cannot infer -1: ${inK} elements into ${outK}`);
-    out[inferAt] = product([...remaining, inK / outK]);
-  } else if (remaining.length === 0 && outSyms.length === inSyms.length && inK !== outK) {
-    fail(node, `reshape of ${inK} elements into ${outK}`);
-  }
-  return out as Shape;
+    out[inferAt] = inK / outK;
+  } else if (inK !== outK) fail(node, `reshape of ${inK} elements into ${outK}`);
+  return out;
 }
 
-function sliceDim(node: NodeProto, d: ShapeDim, start: number, end: number, step: number): ShapeDim {
+function sliceDim(node: NodeProto, d: number, start: number, end: number, step: number): number {
   if (step === 0) fail(node, 'slice step 0');
-  if (typeof d !== 'number') return d;
   const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
   let s = start < 0 ? start + d : start;
   let e = end < 0 ? end + d : end;
@@ -163,16 +134,20 @@ function reduce(node: NodeProto, input: Shape, axes: number[] | undefined): Shap
   return out;
 }
 
+/** Axes a Slice node cuts, normalised to the input's rank; undefined when it has none to read. */
+export function slicedAxes(node: NodeProto, rank: number, ints: readonly (number[] | undefined)[], opset: number): number[] | undefined {
+  const fromInputs = opset >= 10;
+  const starts = fromInputs ? ints[1] : intsAttr(node, 'starts');
+  const axes = (fromInputs ? (node.input[3] ? ints[3] : undefined) : intsAttr(node, 'axes')) ?? starts?.map((_, i) => i);
+  return axes?.map((a) => axisOf(node, a, rank));
+}
+
 /**
- * Output shapes of one node of an allow-listed op, given its input shapes and the values of its
- * constant integer inputs. Throws ShapeInferenceError for inconsistent shapes or ops it does not know.
+ * Output shape of one node of an allow-listed op, given its input shapes and the values of its
+ * constant integer inputs. Work is linear in the node's inputs and their ranks. Throws
+ * ShapeInferenceError for inconsistent shapes, mistyped attributes or ops it does not know.
  */
-export function inferNodeShapes(
-  node: NodeProto,
-  shapes: (Shape | undefined)[],
-  ints: (number[] | undefined)[],
-  opset: number,
-): Shape {
+export function inferNodeShapes(node: NodeProto, shapes: readonly (Shape | undefined)[], ints: readonly (number[] | undefined)[], opset: number): Shape {
   const x = (): Shape => requireShape(node, shapes, 0);
   switch (node.opType) {
     case 'Relu':
@@ -191,6 +166,8 @@ export function inferNodeShapes(
     case 'Mul':
     case 'Div':
     case 'Pow':
+      if (node.input.length !== 2) fail(node, `takes 2 inputs, not ${node.input.length}`);
+      return broadcast(node, x(), requireShape(node, shapes, 1));
     case 'Max':
     case 'Min': {
       if (node.input.length === 0) fail(node, 'no inputs');
@@ -209,9 +186,7 @@ export function inferNodeShapes(
       const c = shapes[2];
       if (c) {
         const bc = broadcast(node, out, c);
-        if (bc.length !== 2) fail(node, 'C does not broadcast to [M, N]');
-        sameDim(node, bc[0], m, 'C does not broadcast to [M, N]');
-        sameDim(node, bc[1], n, 'C does not broadcast to [M, N]');
+        if (bc.length !== 2 || bc[0] !== m || bc[1] !== n) fail(node, 'C does not broadcast to [M, N]');
       }
       return out;
     }
@@ -222,7 +197,7 @@ export function inferNodeShapes(
       const raw = intAttr(node, 'axis', 1);
       const axis = raw < 0 ? raw + s.length : raw;
       if (axis < 0 || axis > s.length) fail(node, `axis ${raw} out of range`);
-      return [product(s.slice(0, axis)), product(s.slice(axis))];
+      return [elementsOf(s.slice(0, axis)), elementsOf(s.slice(axis))];
     }
     case 'Reshape': {
       const target = ints[1];
@@ -232,16 +207,14 @@ export function inferNodeShapes(
     case 'Concat': {
       const first = x();
       const axis = axisOf(node, intAttr(node, 'axis', 0), first.length);
-      let along: ShapeDim[] = [];
       const out = [...first];
+      out[axis] = 0;
       node.input.forEach((_, i) => {
         const s = requireShape(node, shapes, i);
         if (s.length !== first.length) fail(node, 'inputs differ in rank');
         s.forEach((d, j) => j !== axis && sameDim(node, d, first[j], `dim ${j} differs`));
-        along = [...along, s[axis]!];
+        out[axis]! += s[axis]!;
       });
-      const total = along.reduce<number>((k, d) => k + weight(d), 0);
-      out[axis] = along.every((d) => typeof d === 'number') ? total : `?*${total}`;
       return out;
     }
     case 'ReduceSum':
@@ -278,7 +251,7 @@ export function inferNodeShapes(
       if (opset >= 13 && node.input[1] && !axes) fail(node, 'axes must be a constant');
       if (!axes || axes.length === 0) return s.filter((d) => d !== 1);
       const set = new Set(axes.map((a) => axisOf(node, a, s.length)));
-      for (const i of set) if (typeof s[i] === 'number' && s[i] !== 1) fail(node, `cannot squeeze dim ${i} of size ${s[i]}`);
+      for (const i of set) if (s[i] !== 1) fail(node, `cannot squeeze dim ${i} of size ${s[i]}`);
       return s.filter((_, i) => !set.has(i));
     }
     case 'Slice': {
@@ -287,13 +260,12 @@ export function inferNodeShapes(
       const starts = fromInputs ? ints[1] : intsAttr(node, 'starts');
       const ends = fromInputs ? ints[2] : intsAttr(node, 'ends');
       if (!starts || !ends || starts.length !== ends.length) fail(node, 'starts/ends must be constants of equal length');
-      const axes = (fromInputs ? (node.input[3] ? ints[3] : undefined) : intsAttr(node, 'axes')) ?? starts.map((_, i) => i);
+      const axes = slicedAxes(node, s.length, ints, opset)!;
       const steps = (fromInputs && node.input[4] ? ints[4] : undefined) ?? starts.map(() => 1);
       if (axes.length !== starts.length || steps.length !== starts.length) fail(node, 'axes/steps length differs from starts');
       const out = [...s];
       const seen = new Set<number>();
-      axes.forEach((a, i) => {
-        const axis = axisOf(node, a, s.length);
+      axes.forEach((axis, i) => {
         if (seen.has(axis)) fail(node, 'repeated axis');
         seen.add(axis);
         out[axis] = sliceDim(node, s[axis]!, starts[i]!, ends[i]!, steps[i]!);
@@ -306,11 +278,39 @@ export function inferNodeShapes(
       if (!indices) fail(node, 'indices must be a constant');
       const axis = axisOf(node, intAttr(node, 'axis', 0), s.length);
       const size = s[axis]!;
-      if (typeof size !== 'number') fail(node, `axis ${axis} has no fixed size to check indices against`);
       for (const i of indices) if (!Number.isInteger(i) || i < -size || i >= size) fail(node, `index ${i} out of range for size ${size}`);
       return [...s.slice(0, axis), ...requireShape(node, shapes, 1), ...s.slice(axis + 1)];
     }
     default:
       return fail(node, 'no shape rule for this operator');
+  }
+}
+
+/**
+ * Arithmetic operations one node performs, an estimate for bounding a head's work: multiply-adds
+ * count 2, an output element of a variadic Max or Min once per operand after the first, a
+ * reduction counts its input, anything else (arithmetic, activations, copies) its output.
+ */
+export function nodeOps(node: NodeProto, shapes: readonly (Shape | undefined)[], out: Shape): number {
+  const outElements = elementsOf(out);
+  const a = shapes[0] ?? [];
+  switch (node.opType) {
+    case 'Gemm':
+      // [M, K] × [K, N] plus alpha, beta and C over [M, N].
+      return 2 * outElements * (intAttr(node, 'transA', 0) === 1 ? a[0]! : a[1]!) + 2 * outElements;
+    case 'MatMul':
+      return 2 * outElements * a[a.length - 1]!;
+    case 'Max':
+    case 'Min':
+      return outElements * Math.max(1, node.input.length - 1);
+    case 'ReduceSum':
+    case 'ReduceMean':
+    case 'ReduceL2':
+      return elementsOf(a);
+    case 'Softmax':
+      // max, exp and sum, then divide.
+      return 4 * outElements;
+    default:
+      return outElements;
   }
 }

@@ -8,17 +8,26 @@ export const DEFAULT_MAX_DEPTH = 64;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
- * Work a decode may do, shared by every nested reader: caps the objects and array elements a
- * small input can make the decoder allocate (16 MB of empty sub-messages would be 8M objects).
+ * Work a decode may do, shared by every nested reader: caps the objects and the memory a small
+ * input can make the decoder allocate (16 MB of empty sub-messages would be 8M objects; a packed
+ * run of one-byte varints is 8 bytes of memory per wire byte). `bytes` is charged before each
+ * allocation, at what it will hold in memory, not what it took on the wire.
  */
 export interface DecodeBudget {
   messages: number;
-  elements: number;
+  bytes: number;
 }
 
 export function unlimitedBudget(): DecodeBudget {
-  return { messages: Number.POSITIVE_INFINITY, elements: Number.POSITIVE_INFINITY };
+  return { messages: Number.POSITIVE_INFINITY, bytes: Number.POSITIVE_INFINITY };
 }
+
+/** What one element of a plain JS array costs: its 8-byte slot, plus a boxed number or small
+ * BigInt and the array's growth slack (measured on V8: ~20 bytes). */
+export const JS_VALUE_BYTES = 32;
+/** What one decoded string or Uint8Array view costs whatever its length (a view's object and
+ * headers are ~100 bytes on V8; its payload stays in the input). */
+export const JS_OBJECT_BYTES = 128;
 
 export interface ProtoTag {
   field: number;
@@ -220,23 +229,24 @@ export class ProtoReader {
       }
       const sub = new ProtoReader(this.buf, this.pos, this.pos + len, this.depth, this.maxDepth, this.budget);
       while (!sub.eof()) {
-        this.spend(1);
+        this.spend(JS_VALUE_BYTES);
         out.push(readOne(sub));
       }
       this.pos += len;
       return;
     }
     this.expect(wireType, elementWire, what);
-    this.spend(1);
+    this.spend(JS_VALUE_BYTES);
     out.push(readOne(this));
   }
 
-  spend(elements: number): void {
-    this.budget.elements -= elements;
-    if (this.budget.elements < 0) throw new OnnxFormatError('onnx_limit_exceeded', 'too many repeated elements');
+  /** Charges `bytes` of memory about to be allocated; throws once the decode's budget is spent. */
+  spend(bytes: number): void {
+    this.budget.bytes -= bytes;
+    if (this.budget.bytes < 0) throw new OnnxFormatError('onnx_limit_exceeded', 'decoding would take more memory than allowed');
   }
 
-  /** Payload of a packed run, checked against the slice end and the element budget. */
+  /** Payload of a packed run, checked against the slice end (callers charge what they allocate). */
   private packedRange(width: number, what: string): [number, number] {
     const len = this.uvarint();
     if (len > this.end - this.pos) throw new OnnxFormatError('onnx_truncated', `packed ${what} runs past the end`);
@@ -249,8 +259,8 @@ export class ProtoReader {
   /** Packed fixed-width runs go straight into typed arrays: no per-element JS numbers. */
   packedFloat32(what: string): Float32Array {
     const [start, end] = this.packedRange(4, what);
+    this.spend(end - start);
     const out = new Float32Array((end - start) / 4);
-    this.spend(out.length);
     const view = new DataView(this.buf.buffer, this.buf.byteOffset + start, end - start);
     for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
     return out;
@@ -258,24 +268,27 @@ export class ProtoReader {
 
   packedFloat64(what: string): Float64Array {
     const [start, end] = this.packedRange(8, what);
+    this.spend(end - start);
     const out = new Float64Array((end - start) / 8);
-    this.spend(out.length);
     const view = new DataView(this.buf.buffer, this.buf.byteOffset + start, end - start);
     for (let i = 0; i < out.length; i++) out[i] = view.getFloat64(i * 8, true);
     return out;
   }
 
-  /** Packed varints: counted first (one per terminating byte) so the array is allocated once. */
+  /**
+   * Packed varints: counted first (one per terminating byte) and charged at their in-memory width
+   * (8 bytes for int64, however short on the wire) before the array is allocated, once.
+   */
   packedVarints<T extends Int32Array | BigInt64Array | BigUint64Array>(
     what: string,
-    make: (n: number) => T,
+    Type: { new (length: number): T; readonly BYTES_PER_ELEMENT: number },
     readOne: (r: ProtoReader) => T[number],
   ): T {
     const [start, end] = this.packedRange(0, what);
     let count = 0;
     for (let i = start; i < end; i++) if (this.buf[i]! < 0x80) count++;
-    this.spend(count);
-    const out = make(count);
+    this.spend(count * Type.BYTES_PER_ELEMENT);
+    const out = new Type(count);
     const sub = new ProtoReader(this.buf, start, end, this.depth, this.maxDepth, this.budget);
     for (let i = 0; i < count; i++) out[i] = readOne(sub);
     if (!sub.eof()) throw new OnnxFormatError('onnx_truncated', `packed ${what} ends inside a varint`);

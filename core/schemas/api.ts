@@ -12,7 +12,7 @@ import { BackboneId, Sha256, Slug } from './common';
  */
 export const API_LIMITS = {
   maxBatchInputs: 64,
-  /** Each image is decoded at full size (≤ 4 MP, ~40 MB transient in jpeg-js) one after another
+  /** Each image is decoded at full size (at most MAX_DECODE_BYTES, 28 MiB, transient) one after another
    * and run through the backbone at batch 1, so the count bounds CPU time, not memory: 8 × ~75 ms
    * of backbone stays well inside a request's CPU budget. */
   maxImagesPerRequest: 8,

@@ -1,6 +1,7 @@
+import { MAX_DECODE_BYTES } from '../../core/image/image-limits';
 import { API_LIMITS } from '../../core/schemas/api';
 import { PROBLEM_LIST } from '../../core/problems/problem-codes';
-import { ADAPTER_CACHE_BYTES, ALIAS_STALENESS_MS, MAX_ADAPTERS_PER_PREDICT, MAX_BATCH_INPUTS, MAX_BODY_BYTES, MAX_MANIFEST_BYTES, MAX_MODEL_BYTES, MAX_TEXT_CHARS, RATE_LIMIT_PERIOD_S } from '../limits';
+import { ADAPTER_CACHE_BYTES, ALIAS_STALENESS_MS, AUTH_FAILURE_PERIOD_S, MAX_ADAPTERS_PER_PREDICT, MAX_ADAPTERS_PER_TENANT, MAX_BATCH_INPUTS, MAX_BODY_BYTES, MAX_FORM_PARTS, MAX_MANIFEST_BYTES, MAX_MODEL_BYTES, MAX_RUN_INPUT_BYTES, MAX_TENANT_STORED_BYTES, MAX_TEXT_CHARS, MAX_VERSIONS_PER_ADAPTER, RATE_LIMIT_PERIOD_S, RUN_DEADLINE_MS } from '../limits';
 
 interface Operation {
   summary?: string;
@@ -47,6 +48,14 @@ export function renderDocs(doc: { info: { title: string; description?: string };
     ['adapter session cache bytes per isolate', ADAPTER_CACHE_BYTES],
     ['live-version staleness across isolates (ms)', ALIAS_STALENESS_MS],
     ['rate-limit window (s), per tenant', RATE_LIMIT_PERIOD_S],
+    ['bytes decoding one image may allocate', MAX_DECODE_BYTES],
+    ['parts per multipart body', MAX_FORM_PARTS],
+    ['bytes of input to one ONNX Runtime run', MAX_RUN_INPUT_BYTES],
+    ['ms from a request\'s first model run until its last may start', RUN_DEADLINE_MS],
+    ['adapters per tenant', MAX_ADAPTERS_PER_TENANT],
+    ['versions per adapter', MAX_VERSIONS_PER_ADAPTER],
+    ['bytes stored per tenant', MAX_TENANT_STORED_BYTES],
+    ['failed-authentication window (s), per client address', AUTH_FAILURE_PERIOD_S],
   ]
     .map(([what, value]) => `<tr><td>${what}</td><td>${value}</td></tr>`)
     .join('');

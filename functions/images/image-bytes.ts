@@ -1,4 +1,4 @@
-import { sniffImageType } from '../../core/image/sniff-image';
+import { checkImage } from '../../core/image/check-image';
 import { API_LIMITS } from '../../core/schemas/api';
 import { Problem } from '../problems';
 import { imageProblemOf } from './image-problems';
@@ -24,10 +24,12 @@ function fromBase64(text: string, index: number): Uint8Array {
   return bytes;
 }
 
-/** Refuses what is not a JPEG or PNG by its leading bytes, naming the image. */
-function checkType(bytes: Uint8Array, index: number): void {
+/** Refuses, naming the image, what could not be decoded within the limits: checked from the bytes
+ * alone, before the version, the head or a backbone is looked up. Decoding checks again, under
+ * the backbone's own limits. */
+function checkBytes(bytes: Uint8Array, index: number): void {
   try {
-    sniffImageType(bytes);
+    checkImage(bytes);
   } catch (error) {
     const problem = imageProblemOf(error, index);
     if (!problem) throw error;
@@ -36,16 +38,16 @@ function checkType(bytes: Uint8Array, index: number): void {
 }
 
 /**
- * The encoded bytes of each image: base64 text from a JSON body or a multipart file part. Size
- * and type are checked here, one image at a time, so the problem names the image; the decoder
- * (core/image, as in training) checks the rest.
+ * The encoded bytes of each image: base64 text from a JSON body or a multipart file part. Each is
+ * checked here (core/image's checkImage, as in training), one at a time, so the problem names the
+ * image; the decoder checks again and guards the inflated size of a PNG.
  */
 export async function imageBytes(images: readonly (string | Blob)[]): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (const [index, image] of images.entries()) {
     if (typeof image !== 'string' && image.size > MAX_BYTES) throw tooLarge(index, `${image.size} bytes`);
     const bytes = typeof image === 'string' ? fromBase64(image, index) : new Uint8Array(await image.arrayBuffer());
-    checkType(bytes, index);
+    checkBytes(bytes, index);
     out.push(bytes);
   }
   return out;

@@ -1,53 +1,60 @@
 import { createMiddleware } from 'hono/factory';
 import { sha256Hex } from '../../core/hash/sha256';
 import { apiKeyId } from '../auth/api-key';
+import { countFailure, refuseIfBlocked } from '../auth/auth-failures';
 import { bearerToken } from '../auth/bearer';
+import { clientAddress } from '../auth/client-address';
 import { fixedLengthEqual } from '../auth/constant-time';
+import { fenceWrites } from '../auth/key-fence';
+import { knownKey, readKey, revocationCount, type KnownKey } from '../auth/known-keys';
 import type { AppEnv } from '../env';
-import { ALIAS_STALENESS_MS } from '../limits';
 import { Problem } from '../problems';
-import { findKey, type ApiKeyRow } from '../stores/api-keys-store';
-import { TtlCache } from '../serving/ttl-cache';
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="graft"' };
 
-interface KnownKey {
-  row: ApiKeyRow | null;
-  /** The key that last matched the row's hash: while the entry lives, the same key skips the
-   * SHA-256 (an async WebCrypto call, about a tenth of a small prediction's time in workerd;
-   * docs/decisions/0023). */
-  accepted?: string;
+function unauthorized(detail = 'a valid API key is required: Authorization: Bearer <key>'): Problem {
+  return new Problem('unauthorized', detail, {}, CHALLENGE);
 }
 
-// Saves a D1 read per request; a revocation reaches other isolates within the same bound as an
-// activation does.
-const keys = new TtlCache<KnownKey>(ALIAS_STALENESS_MS);
-
-export function forgetApiKey(id: string): void {
-  keys.delete(id);
+function remembered(known: KnownKey | undefined, key: string): known is KnownKey {
+  return known?.accepted !== undefined && fixedLengthEqual(key, known.accepted);
 }
 
-function refuse(): never {
-  throw new Problem('unauthorized', 'a valid API key is required: Authorization: Bearer <key>', {}, CHALLENGE);
+async function verify(known: KnownKey, key: string): Promise<boolean> {
+  if (known.row.revoked_at !== null || !fixedLengthEqual(await sha256Hex(key), known.row.key_sha256)) return false;
+  known.accepted = key;
+  return true;
 }
 
-/** Tenant routes: a live API key; sets `tenant` and `keyId` for the handlers. */
+/**
+ * Tenant routes: a live API key; sets `tenant` and `keyId` for the handlers, and fences their D1
+ * writes by the key (auth/key-fence.ts).
+ *
+ * In order, cheapest first: a header that is no key of ours is refused (a regular expression; not
+ * counted, as it costs nothing and a misconfigured client should not lock out its neighbours); a
+ * key this isolate accepted within ALIAS_STALENESS_MS passes; an address over its budget of failed
+ * authentications is refused before its key costs a D1 read or a hash; then the row is read and
+ * the hash compared, and a refusal is counted against the address.
+ */
 export const tenantAuth = createMiddleware<AppEnv>(async (c, next) => {
   const key = bearerToken(c.req.header('authorization'));
   const id = key && apiKeyId(key);
-  if (!key || !id) refuse();
-  let known = keys.get(id);
-  if (!known) {
-    known = { row: await findKey(c.env.DB, id) };
-    keys.set(id, known);
+  if (!key || !id) throw unauthorized();
+  const revocations = revocationCount();
+  let known = knownKey(id);
+  if (!remembered(known, key)) {
+    const address = clientAddress(c.req.header('cf-connecting-ip'));
+    refuseIfBlocked(address);
+    known ??= await readKey(c.env.DB, id);
+    if (!known || !(await verify(known, key))) {
+      await countFailure(c.env, address);
+      throw unauthorized();
+    }
   }
-  const { row } = known;
-  if (!row || row.revoked_at !== null) refuse();
-  if (known.accepted === undefined || !fixedLengthEqual(key, known.accepted)) {
-    if (!fixedLengthEqual(await sha256Hex(key), row.key_sha256)) refuse();
-    known.accepted = key;
-  }
-  c.set('tenant', row.tenant_id);
-  c.set('keyId', row.id);
+  c.set('tenant', known.row.tenant_id);
+  c.set('keyId', known.row.id);
+  c.env = fenceWrites(c.env, { id, readAt: known.readAt, revocations }, () =>
+    unauthorized('the API key was revoked while this request ran; nothing was written'),
+  );
   await next();
 });

@@ -2,10 +2,10 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { sha256Hex } from '../../core/hash/sha256';
 import { CreatedKey, CreateKeyBody, CreateTenantBody, Tenant } from '../../core/schemas/api';
 import { generateApiKey } from '../auth/api-key';
+import { forgetApiKey } from '../auth/known-keys';
 import type { AppEnv } from '../env';
 import { now } from '../http/now';
 import { ADMIN_SECURITY, json, problems } from '../http/route-docs';
-import { forgetApiKey } from '../middleware/tenant-auth';
 import { Problem } from '../problems';
 import { findKey, insertKey, revokeKey } from '../stores/api-keys-store';
 import { createTenant, tenantExists } from '../stores/tenants-store';
@@ -19,7 +19,7 @@ const createTenantRoute = createRoute({
   summary: 'Provision a tenant',
   security: ADMIN_SECURITY,
   request: { body: { required: true, content: { 'application/json': { schema: CreateTenantBody } } } },
-  responses: { 201: json(Tenant, 'created'), ...problems(400, 401, 409, 413) },
+  responses: { 201: json(Tenant, 'created'), ...problems(400, 401, 409, 413, 429) },
 });
 
 const createKeyRoute = createRoute({
@@ -29,7 +29,7 @@ const createKeyRoute = createRoute({
   summary: 'Issue an API key; the key is shown only in this response',
   security: ADMIN_SECURITY,
   request: { params: TenantParam, body: { required: false, content: { 'application/json': { schema: CreateKeyBody } } } },
-  responses: { 201: json(CreatedKey, 'created'), ...problems(400, 401, 404, 413) },
+  responses: { 201: json(CreatedKey, 'created'), ...problems(400, 401, 404, 413, 429) },
 });
 
 const revokeKeyRoute = createRoute({
@@ -39,7 +39,7 @@ const revokeKeyRoute = createRoute({
   summary: 'Revoke an API key (idempotent)',
   security: ADMIN_SECURITY,
   request: { params: TenantParam.extend({ id: z.string() }) },
-  responses: { 204: { description: 'revoked' }, ...problems(401, 404) },
+  responses: { 204: { description: 'revoked' }, ...problems(401, 404, 429) },
 });
 
 export function registerAdmin(app: OpenAPIHono<AppEnv>): void {

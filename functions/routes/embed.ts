@@ -3,9 +3,11 @@ import { EmbedBody, EmbedForm, EmbedResult } from '../../core/schemas/api';
 import type { AppEnv } from '../env';
 import { readInputs } from '../http/read-inputs';
 import { bodyReadByHandler, inputsBody, json, problems, TENANT_SECURITY } from '../http/route-docs';
+import { limitsFor } from '../limits';
 import { Problem } from '../problems';
 import { backboneCatalog } from '../serving/backbone-catalog';
 import { backboneEmbedder } from '../serving/backbone-loader';
+import { laneFor } from '../serving/run-lock';
 
 const route = createRoute({
   method: 'post',
@@ -14,7 +16,7 @@ const route = createRoute({
   summary: 'Raw backbone features (texts for a text backbone, images for an image one), for tenants who train elsewhere',
   security: TENANT_SECURITY,
   request: { body: inputsBody(EmbedBody, EmbedForm) },
-  responses: { 200: json(EmbedResult, 'one embedding per input'), ...problems(400, 401, 404, 413, 415, 422, 429) },
+  responses: { 200: json(EmbedResult, 'one embedding per input'), ...problems(400, 401, 404, 413, 415, 422, 429, 503) },
 });
 
 export function registerEmbed(app: OpenAPIHono<AppEnv>): void {
@@ -27,6 +29,7 @@ export function registerEmbed(app: OpenAPIHono<AppEnv>): void {
       throw new Problem('modality_mismatch', `backbone ${backbone} embeds ${manifest.modality} inputs; this request sent ${batch.modality} inputs`, { backbone, expected: manifest.modality });
     }
     const embedder = await backboneEmbedder(c.env.ARTIFACTS, manifest);
+    laneFor(batch, c.var.tenant, limitsFor(c.env).runDeadlineMs);
     const embedStart = performance.now();
     const flat = await embedder.embed(batch);
     const dim = manifest.output.dim;

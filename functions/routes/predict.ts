@@ -13,7 +13,7 @@ const predictRoute = createRoute({
   summary: 'Classify texts or images with the live (or a pinned) version of one adapter',
   security: TENANT_SECURITY,
   request: { params: z.object({ name: z.string() }), body: inputsBody(PredictBody, PredictForm) },
-  responses: { 200: json(PredictResult, 'one prediction per input'), ...problems(400, 401, 404, 409, 413, 415, 422, 429) },
+  responses: { 200: json(PredictResult, 'one prediction per input'), ...problems(400, 401, 404, 409, 413, 415, 422, 429, 503) },
 });
 
 const multiRoute = createRoute({
@@ -23,7 +23,7 @@ const multiRoute = createRoute({
   summary: 'Run several adapters over the same texts or images, sharing one backbone pass',
   security: TENANT_SECURITY,
   request: { body: inputsBody(MultiPredictBody, MultiPredictForm) },
-  responses: { 200: json(MultiPredictResult, 'results in request order'), ...problems(400, 401, 404, 409, 413, 415, 422, 429) },
+  responses: { 200: json(MultiPredictResult, 'results in request order'), ...problems(400, 401, 404, 409, 413, 415, 422, 429, 503) },
 });
 
 function elapsed(start: number): number {

@@ -8,6 +8,7 @@ import { json, problems, TENANT_SECURITY } from '../http/route-docs';
 import { limitBody } from '../middleware/body-limit';
 import { limitsFor, MAX_MANIFEST_BYTES, MAX_MODEL_BYTES } from '../limits';
 import { Problem } from '../problems';
+import { checkQuotas, storedBytes } from '../stores/adapters-store';
 import { storeAdapterVersion } from '../upload/store-adapter-version';
 import { readUpload } from '../upload/read-upload';
 import { validateUpload } from '../upload/validate-upload';
@@ -44,6 +45,9 @@ export function registerUpload(app: OpenAPIHono<AppEnv>): void {
     const query = Query.safeParse(c.req.query());
     if (!query.success) throw new Problem('invalid_request', 'activate must be true or false');
     const upload = await readUpload(c.req.raw);
+    // Quotas first, so an upload over them costs no validation or trial run; the commit checks
+    // them again with the exact manifest, atomically.
+    await checkQuotas(c.env.DB, c.var.tenant, name.data, storedBytes(upload.model.length, upload.manifestText), limitsFor(c.env).quotas);
     const checked = await validateUpload(c.env, name.data, upload);
     const result = await storeAdapterVersion(c.env, {
       tenant: c.var.tenant,

@@ -2,6 +2,7 @@ import { releaseHead, type LoadedHead } from './loaded-head';
 
 interface Entry {
   adapter: LoadedHead;
+  tenant: string;
   pins: number;
 }
 
@@ -9,17 +10,27 @@ interface Entry {
  * Adapter sessions per isolate, least recently used first out, bounded by estimated bytes rather
  * than count so one large head cannot crowd the isolate. A session in use by a request is pinned:
  * eviction unlinks it at once but releases it only when the last request lets go.
+ *
+ * Shared by every tenant, with a share each (decision 0043): room is made from the heads of
+ * tenants holding more than `tenantShare` bytes first, least recently used first, and a tenant
+ * past its share never evicts one within it: its new head is served uncached instead. A tenant
+ * alone still fills the whole budget.
  */
 export class AdapterCache {
   private readonly entries = new Map<string, Entry>();
   /** Evicted while pinned: released when the last request lets go. */
   private readonly orphans = new Map<LoadedHead, Entry>();
+  /** Bytes each tenant's entries hold. */
+  private readonly held = new Map<string, number>();
   private total = 0;
   /** Lookups since the isolate started, for /healthz. */
   hits = 0;
   misses = 0;
 
-  constructor(private readonly budget: number) {}
+  constructor(
+    private readonly budget: number,
+    private readonly tenantShare: number,
+  ) {}
 
   get size(): number {
     return this.entries.size;
@@ -43,13 +54,13 @@ export class AdapterCache {
     return entry.adapter;
   }
 
-  /** Inserts a freshly loaded adapter, already pinned once for the caller. */
-  insertPinned(key: string, adapter: LoadedHead): void {
+  /** Inserts a freshly loaded adapter of `tenant`, already pinned once for the caller. */
+  insertPinned(key: string, tenant: string, adapter: LoadedHead): void {
     const existing = this.entries.get(key);
     if (existing) this.unlink(key, existing);
-    this.entries.set(key, { adapter, pins: 1 });
-    this.total += adapter.cost;
-    this.evictOverBudget(key);
+    this.entries.set(key, { adapter, tenant, pins: 1 });
+    this.account(tenant, adapter.cost);
+    this.evictOverBudget(key, tenant);
   }
 
   release(key: string, adapter: LoadedHead): void {
@@ -65,17 +76,44 @@ export class AdapterCache {
     }
   }
 
+  private account(tenant: string, bytes: number): void {
+    const held = (this.held.get(tenant) ?? 0) + bytes;
+    this.total += bytes;
+    if (held > 0) this.held.set(tenant, held);
+    else this.held.delete(tenant);
+  }
+
+  private overShare(tenant: string): boolean {
+    return (this.held.get(tenant) ?? 0) > this.tenantShare;
+  }
+
   private unlink(key: string, entry: Entry): void {
     this.entries.delete(key);
-    this.total -= entry.adapter.cost;
+    this.account(entry.tenant, -entry.adapter.cost);
     if (entry.pins === 0) releaseHead(entry.adapter);
     else this.orphans.set(entry.adapter, entry);
   }
 
-  private evictOverBudget(keep: string): void {
-    for (const [key, entry] of this.entries) {
-      if (this.total <= this.budget) break;
-      if (key !== keep) this.unlink(key, entry);
+  /** The least recently used entry other than `keep`, of a tenant past its share when `hogs`. */
+  private victim(keep: string, hogs: boolean): [string, Entry] | undefined {
+    for (const item of this.entries) {
+      if (item[0] !== keep && (!hogs || this.overShare(item[1].tenant))) return item;
+    }
+    return undefined;
+  }
+
+  private evictOverBudget(keep: string, tenant: string): void {
+    while (this.total > this.budget) {
+      const victim = this.victim(keep, true) ?? (this.overShare(tenant) ? undefined : this.victim(keep, false));
+      if (victim) {
+        this.unlink(...victim);
+        continue;
+      }
+      // Past its share with nothing of its own left to evict (or a head larger than the budget):
+      // served uncached rather than at another tenant's expense.
+      const kept = this.entries.get(keep);
+      if (kept) this.unlink(keep, kept);
+      return;
     }
   }
 }

@@ -1,6 +1,7 @@
 import { sha256Hex } from '../../core/hash/sha256';
 import type { Env } from '../env';
-import { limitsFor } from '../limits';
+import { Problem } from '../problems';
+import { ADAPTER_CACHE_TENANT_SHARE, limitsFor } from '../limits';
 import { AdapterCache } from './adapter-cache';
 import type { AdapterVersion } from './adapter-versions';
 import { loadHead, type LoadedHead } from './loaded-head';
@@ -8,7 +9,10 @@ import { loadHead, type LoadedHead } from './loaded-head';
 let cache: AdapterCache | undefined;
 
 export function adapterCache(env: Env): AdapterCache {
-  cache ??= new AdapterCache(limitsFor(env).adapterCacheBytes);
+  if (!cache) {
+    const budget = limitsFor(env).adapterCacheBytes;
+    cache = new AdapterCache(budget, budget * ADAPTER_CACHE_TENANT_SHARE);
+  }
   return cache;
 }
 
@@ -18,9 +22,9 @@ export function cacheKey(v: Pick<AdapterVersion, 'tenant' | 'name' | 'version'>)
 
 async function load(env: Env, v: AdapterVersion): Promise<LoadedHead> {
   const object = await env.ARTIFACTS.get(v.blobKey);
-  if (!object) throw new Error(`adapter blob ${v.blobKey} is missing`);
+  if (!object) throw new Problem('adapter_blob_corrupt', `the model of ${v.name} version ${v.version} is missing from storage`);
   const bytes = new Uint8Array(await object.arrayBuffer());
-  if ((await sha256Hex(bytes)) !== v.sha256) throw new Error(`adapter blob ${v.blobKey} does not match its sha256`);
+  if ((await sha256Hex(bytes)) !== v.sha256) throw new Problem('adapter_blob_corrupt', `the stored model of ${v.name} version ${v.version} does not match its sha256`);
   // Validated and trial-run at upload.
   return loadHead(bytes, v.manifest);
 }
@@ -35,7 +39,7 @@ export async function acquireAdapter(env: Env, v: AdapterVersion): Promise<Loade
   const hit = lru.acquire(key);
   if (hit) return hit;
   const adapter = await load(env, v);
-  lru.insertPinned(key, adapter);
+  lru.insertPinned(key, v.tenant, adapter);
   return adapter;
 }
 
@@ -46,6 +50,6 @@ export function releaseAdapter(env: Env, v: AdapterVersion, adapter: LoadedHead)
 /** Keeps the head the upload's trial run loaded, so the first prediction skips a load. */
 export function adoptSession(env: Env, v: Pick<AdapterVersion, 'tenant' | 'name' | 'version'>, adapter: LoadedHead): void {
   const lru = adapterCache(env);
-  lru.insertPinned(cacheKey(v), adapter);
+  lru.insertPinned(cacheKey(v), v.tenant, adapter);
   lru.release(cacheKey(v), adapter);
 }

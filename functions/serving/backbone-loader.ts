@@ -6,6 +6,7 @@ import { Problem } from '../problems';
 import { readVerified, residentBackbones } from './loaded-backbones';
 import { runForFloats, Tensor, type Feeds } from './ort-run';
 import { newSession } from './ort-state';
+import { laneOf } from './run-lock';
 
 /** Backbones at the edge: onnxruntime-web behind the run lock, TypeScript evaluators where a
  * routine has one, and one image per run (ORT's wasm heap keeps the largest batch's activations). */
@@ -15,10 +16,10 @@ const EDGE_RUNTIME: BackboneRuntime = {
   async session(model) {
     const session = await newSession(model);
     return {
-      run: async (feeds, output) => {
+      run: async (feeds, output, batch) => {
         const tensors: Feeds = {};
         for (const [name, { type, data, dims }] of Object.entries(feeds)) tensors[name] = new Tensor(type, data, [...dims]);
-        return (await runForFloats(session, tensors, output)).data;
+        return (await runForFloats(session, tensors, output, laneOf(batch))).data;
       },
       release: () => session.release(),
     };

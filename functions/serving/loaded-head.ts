@@ -5,6 +5,7 @@ import { featureWidth } from '../../core/schemas/adapter-manifest';
 import type { InferenceSession } from '../runtime/ort-web';
 import { runForFloats, Tensor } from './ort-run';
 import { HEAD_SESSION_OPTIONS, newSession } from './ort-state';
+import type { RunLane } from './run-lock';
 
 /**
  * A head ready to run: evaluated in TypeScript when its graph is exactly what `headModel` emits
@@ -59,11 +60,11 @@ export function takesSparse(head: LoadedHead): boolean {
   return head.kind === 'dense';
 }
 
-/** probs for `rows` rows of the head's input blocks, with the shape the head produced. */
-export async function runHead(head: LoadedHead, blocks: readonly HeadInputBlock[], rows: number): Promise<{ data: Float32Array; dims: readonly number[] }> {
+/** probs for `rows` rows of the head's input blocks, with the shape the head produced; an ORT run takes the lane's turn. */
+export async function runHead(head: LoadedHead, blocks: readonly HeadInputBlock[], rows: number, lane: RunLane): Promise<{ data: Float32Array; dims: readonly number[] }> {
   if (head.kind === 'dense') return { data: evaluateDenseHead(head.dense, blocks, rows), dims: [rows, head.dense.layers.at(-1)!.outputs] };
   const input = new Tensor('float32', concatBlocks(blocks, rows), [rows, featureWidth(head.manifest)]);
-  return runForFloats(head.session, { [head.inputName]: input }, 'probs');
+  return runForFloats(head.session, { [head.inputName]: input }, 'probs', lane);
 }
 
 export function releaseHead(head: LoadedHead): void {

@@ -1,7 +1,12 @@
 import type { AdapterManifest } from '../../core/schemas/adapter-manifest';
 import { featureWidth } from '../../core/schemas/adapter-manifest';
+import { RUN_DEADLINE_MS } from '../limits';
 import { Problem } from '../problems';
 import { HeadSessionError, loadHead, releaseHead, runHead, type LoadedHead } from './loaded-head';
+import { runLane } from './run-lock';
+
+/** The run lock's lane for every upload's trial run: one row each, taking turns with tenants' requests. */
+const TRIAL_RUNS = '(trial runs)';
 
 // Softmax and sigmoid outputs may overshoot [0, 1] by rounding, never by more.
 const TOLERANCE = 1e-4;
@@ -39,8 +44,10 @@ export async function trialRun(bytes: Uint8Array, manifest: AdapterManifest): Pr
   try {
     let out;
     try {
-      out = await runHead(head, [{ dim: width, dense: new Float32Array(width) }], 1);
+      out = await runHead(head, [{ dim: width, dense: new Float32Array(width) }], 1, runLane(TRIAL_RUNS, RUN_DEADLINE_MS));
     } catch (error) {
+      // The run lock's refusals (a busy isolate) are not the model's failure.
+      if (error instanceof Problem) throw error;
       throw new Problem('trial_run_failed', `the model failed on a zero input: ${reason(error)}`);
     }
     checkProbs(out, manifest.labels.length);

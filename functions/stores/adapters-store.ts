@@ -1,3 +1,4 @@
+import type { Quotas } from '../limits';
 import { Problem } from '../problems';
 import { auditStatement } from './audit-log';
 import { isUniqueViolation } from './d1-errors';
@@ -22,6 +23,7 @@ export interface NewVersion {
   actor: string;
   at: string;
   activate: boolean;
+  quotas: Quotas;
 }
 
 // One statement answers "which version serves?" (version = null → live) and, when nothing does,
@@ -78,6 +80,68 @@ ON CONFLICT (tenant_id, name) DO UPDATE SET version = excluded.version, updated_
 
 const COMMIT_ATTEMPTS = 5;
 
+/** What a version adds to its tenant's stored bytes: the model blob and the manifest row, counted
+ * the same way by the triggers in migrations/0002_tenant_quotas.sql. */
+export function storedBytes(modelBytes: number, manifest: string): number {
+  return modelBytes + new TextEncoder().encode(manifest).length;
+}
+
+// One read: the tenant's counters (kept by triggers) and this name's servable versions (0: the
+// upload creates the adapter, or revives a deleted name).
+const USAGE = `
+SELECT
+  COALESCE((SELECT adapters FROM tenant_usage WHERE tenant_id = ?1), 0) AS adapters,
+  COALESCE((SELECT bytes FROM tenant_usage WHERE tenant_id = ?1), 0) AS bytes,
+  (SELECT COUNT(*) FROM adapter_versions v JOIN adapters a ON a.tenant_id = v.tenant_id AND a.name = v.name
+   WHERE v.tenant_id = ?1 AND v.name = ?2 AND a.deleted_at IS NULL AND v.version > a.floor_version) AS versions`;
+
+// The same rules on the state the batch leaves, as its last statement: a breach aborts the batch
+// (trigger quota_breach), so concurrent uploads that all passed checkQuotas cannot all commit.
+const QUOTA_GUARD = `
+INSERT INTO quota_breaches (code)
+SELECT code FROM (
+  SELECT CASE
+    WHEN s.n = 1 AND u.adapters > ?3 THEN 'adapter_quota_exceeded'
+    WHEN s.n > ?4 THEN 'version_quota_exceeded'
+    WHEN u.bytes > ?5 THEN 'storage_quota_exceeded'
+  END AS code
+  FROM tenant_usage u, (
+    SELECT COUNT(*) AS n FROM adapter_versions v JOIN adapters a ON a.tenant_id = v.tenant_id AND a.name = v.name
+    WHERE v.tenant_id = ?1 AND v.name = ?2 AND v.version > a.floor_version
+  ) s
+  WHERE u.tenant_id = ?1
+) WHERE code IS NOT NULL`;
+
+type QuotaCode = 'adapter_quota_exceeded' | 'version_quota_exceeded' | 'storage_quota_exceeded';
+
+const QUOTA_OF: Record<QuotaCode, [keyof Quotas, string]> = {
+  adapter_quota_exceeded: ['maxAdapters', 'adapters'],
+  version_quota_exceeded: ['maxVersionsPerAdapter', 'versions of this adapter'],
+  storage_quota_exceeded: ['maxStoredBytes', 'stored bytes (models and manifests)'],
+};
+
+/** `held`: what the tenant holds now, when known (the guard in the batch does not say). */
+function quotaProblem(code: QuotaCode, quotas: Quotas, held?: number): Problem {
+  const [key, what] = QUOTA_OF[code];
+  const limit = quotas[key];
+  const now = held === undefined ? 'a concurrent upload took what was left' : `it holds ${held}`;
+  return new Problem(code, `this upload would take the tenant past ${limit} ${what}; ${now}`, { limit });
+}
+
+/** Refuses an upload that would break a quota, before its blob is written: one D1 read. */
+export async function checkQuotas(db: D1Database, tenant: string, name: string, bytes: number, quotas: Quotas): Promise<void> {
+  const empty = { adapters: 0, bytes: 0, versions: 0 };
+  const usage = (await db.prepare(USAGE).bind(tenant, name).first<typeof empty>()) ?? empty;
+  if (usage.versions === 0 && usage.adapters + 1 > quotas.maxAdapters) throw quotaProblem('adapter_quota_exceeded', quotas, usage.adapters);
+  if (usage.versions + 1 > quotas.maxVersionsPerAdapter) throw quotaProblem('version_quota_exceeded', quotas, usage.versions);
+  if (usage.bytes + bytes > quotas.maxStoredBytes) throw quotaProblem('storage_quota_exceeded', quotas, usage.bytes);
+}
+
+function quotaBreach(error: unknown): QuotaCode | undefined {
+  const message = error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error);
+  return /(adapter|version|storage)_quota_exceeded/.exec(message)?.[0] as QuotaCode | undefined;
+}
+
 /** Commits a version whose blob is already in R2: row, alias and audit in one batch. */
 export async function commitVersion(db: D1Database, v: NewVersion): Promise<number> {
   const statements = [
@@ -85,6 +149,7 @@ export async function commitVersion(db: D1Database, v: NewVersion): Promise<numb
     db.prepare(INSERT_VERSION).bind(v.tenant, v.name, v.sha256, v.bytes, v.blobKey, v.manifest, v.at),
     ...(v.activate ? [db.prepare(ALIAS_LATEST).bind(v.tenant, v.name, v.at)] : []),
     auditStatement(db, { at: v.at, actor: v.actor, tenant: v.tenant, action: 'adapter.upload', target: v.name, detail: { sha256: v.sha256, activate: v.activate } }),
+    db.prepare(QUOTA_GUARD).bind(v.tenant, v.name, v.quotas.maxAdapters, v.quotas.maxVersionsPerAdapter, v.quotas.maxStoredBytes),
   ];
   for (let attempt = 1; ; attempt++) {
     try {
@@ -93,6 +158,8 @@ export async function commitVersion(db: D1Database, v: NewVersion): Promise<numb
       if (typeof version !== 'number') throw new Error('version insert returned no row');
       return version;
     } catch (error) {
+      const breach = quotaBreach(error);
+      if (breach) throw quotaProblem(breach, v.quotas);
       // D1 runs a batch as one transaction on one writer, so this should not happen; if a
       // replica or a future engine ever races, the loser rolls back whole and simply retries.
       if (!isUniqueViolation(error)) throw error;
@@ -172,4 +239,24 @@ export async function describeAdapter(db: D1Database, tenant: string, name: stri
   const summary = summaryResult?.results[0] as AdapterSummaryRow | undefined;
   if (!summary) throw new Problem('adapter_not_found', `no adapter named ${name}`);
   return { summary, versions: (versionsResult?.results ?? []) as VersionRow[] };
+}
+
+// A blob is referenced while a version that can still serve names it: one of an adapter that is
+// not deleted, above its floor (live or not). Versions hidden by a delete can never be resolved
+// or activated again, so they keep no blob. Each key is looked up through the primary key
+// (tenant, name), which the key itself carries.
+const REFERENCED_BLOBS = `
+SELECT DISTINCT v.blob_key AS key
+FROM json_each(?1) k
+JOIN adapter_versions v ON v.tenant_id = json_extract(k.value, '$[0]') AND v.name = json_extract(k.value, '$[1]')
+  AND v.blob_key = json_extract(k.value, '$[2]')
+JOIN adapters a ON a.tenant_id = v.tenant_id AND a.name = v.name
+WHERE a.deleted_at IS NULL AND v.version > a.floor_version`;
+
+/** Which of these blob keys a servable version references, in one D1 read for the whole page. */
+export async function referencedBlobKeys(db: D1Database, blobs: { key: string; tenant: string; name: string }[]): Promise<Set<string>> {
+  if (blobs.length === 0) return new Set();
+  const keys = JSON.stringify(blobs.map((b) => [b.tenant, b.name, b.key]));
+  const { results } = await db.prepare(REFERENCED_BLOBS).bind(keys).all<{ key: string }>();
+  return new Set(results.map((r) => r.key));
 }

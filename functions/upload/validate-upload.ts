@@ -5,7 +5,7 @@ import { sha256Hex } from '../../core/hash/sha256';
 import { AdapterManifest, featureWidth } from '../../core/schemas/adapter-manifest';
 import type { Env } from '../env';
 import { problemFromZod } from '../http/validation-hook';
-import { limitsFor } from '../limits';
+import { limitsFor, MAX_RUN_INPUT_BYTES } from '../limits';
 import { Problem } from '../problems';
 import { backboneCatalog, type Catalog } from '../serving/backbone-catalog';
 import { checkBackbones } from '../serving/backbone-embedders';
@@ -63,7 +63,13 @@ export async function validateUpload(env: Env, name: string, upload: RawUpload):
     throw new Problem('model_digest_mismatch', `manifest says sha256 ${manifest.model.sha256} (${manifest.model.bytes} bytes); the model part is ${sha256} (${model.length} bytes)`);
   }
   try {
-    validateAdapterModel(model, { inputDim: featureWidth(manifest), outputDim: manifest.labels.length }, { maxModelBytes: limitsFor(env).maxModelBytes });
+    // Costs are weighed at the documented maximum batch whatever a deployment lowers it to, and an
+    // ORT head's input against the budget every ORT run obeys.
+    validateAdapterModel(
+      model,
+      { inputDim: featureWidth(manifest), outputDim: manifest.labels.length },
+      { maxModelBytes: limitsFor(env).maxModelBytes, maxDenseInputBytes: MAX_RUN_INPUT_BYTES },
+    );
   } catch (error) {
     if (error instanceof AdapterModelError) throw new Problem(error.code, error.message);
     throw error;

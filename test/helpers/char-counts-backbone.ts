@@ -48,7 +48,7 @@ export const charCountsRoutine: BackboneRoutine<CharCountsPreprocess> = {
         manifest,
         embed: (batch) => {
           const texts = itemsOf(batch, 'text', manifest.id);
-          return session.run({ [input.name]: { type: 'float32', data: charCounts(texts, preprocess.alphabet), dims: [texts.length, width] } }, manifest.output.name);
+          return session.run({ [input.name]: { type: 'float32', data: charCounts(texts, preprocess.alphabet), dims: [texts.length, width] } }, manifest.output.name, batch);
         },
       },
       release: () => session.release(),

@@ -273,11 +273,12 @@ export async function startWorker(options: WorkerHarnessOptions = {}): Promise<W
     bindings: { ...bundle.vars, ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...options.bindings },
     r2Buckets: bundle.r2Buckets,
     d1Databases: bundle.d1Databases,
-    ratelimits: bundle.ratelimits,
     d1Persist: path.join(persistDir, 'd1'),
     r2Persist: path.join(persistDir, 'r2'),
     cachePersist: false,
     ...options.miniflare,
+    // A test that sets one binding's limit keeps the config's other limiters (auth failures).
+    ratelimits: { ...bundle.ratelimits, ...options.miniflare?.ratelimits },
   } as MiniflareOptions;
   const mf = new Miniflare(mfOptions);
   let stopped = false;

@@ -49,13 +49,13 @@ export const imageRgb: BackboneRoutine<ImagePreprocess> = {
         const pixels = await imageBatch(itemsOf(batch, 'image', manifest.id), p);
         const step = runtime.rowsPerRun ?? Math.max(1, pixels.rows);
         if (step >= pixels.rows) {
-          return session.run({ [input.name]: { type: 'float32', data: pixels.data, dims: [pixels.rows, p.height, p.width, 3] } }, output);
+          return session.run({ [input.name]: { type: 'float32', data: pixels.data, dims: [pixels.rows, p.height, p.width, 3] } }, output, batch);
         }
         const out = new Float32Array(pixels.rows * dim);
         for (let row = 0; row < pixels.rows; row += step) {
           const rows = Math.min(step, pixels.rows - row);
           const data = pixels.data.subarray(row * size, (row + rows) * size);
-          out.set(await session.run({ [input.name]: { type: 'float32', data, dims: [rows, p.height, p.width, 3] } }, output), row * dim);
+          out.set(await session.run({ [input.name]: { type: 'float32', data, dims: [rows, p.height, p.width, 3] } }, output, batch), row * dim);
         }
         return out;
       },

@@ -58,7 +58,7 @@ export const textBagOfIds: BackboneRoutine<TextPreprocess> = {
       embed: (batch: Parameters<typeof tokensOf>[0]) => {
         const bags = tokensBatch(tokensOf(batch, manifest.id), vocabulary);
         const dims = [bags.rows, bags.width];
-        return session.run({ [names.ids]: { type: 'int32', data: bags.ids, dims }, [names.counts]: { type: 'float32', data: bags.counts, dims } }, manifest.output.name);
+        return session.run({ [names.ids]: { type: 'int32', data: bags.ids, dims }, [names.counts]: { type: 'float32', data: bags.counts, dims } }, manifest.output.name, batch);
       },
     };
     return { embedder, release: () => session.release() };
