@@ -5,18 +5,10 @@
  * lengths, an end marker), so it is the decoder's bounds that refuse it, not a shallow check.
  */
 import { createDeflate, crc32 } from 'node:zlib';
+import { concatBytes } from './concat-bytes';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 const latin1 = (text: string) => new Uint8Array([...text].map((c) => c.charCodeAt(0)));
 
@@ -43,7 +35,7 @@ export function ihdr(width: number, height: number, depth: number, colorType: nu
 }
 
 export function pngFile(chunks: readonly Uint8Array[]): Uint8Array {
-  return concat([new Uint8Array(PNG_SIGNATURE), ...chunks]);
+  return concatBytes(new Uint8Array(PNG_SIGNATURE), ...chunks);
 }
 
 /** The PNG's chunks, each whole (length, type, data, CRC). */
@@ -75,17 +67,17 @@ export async function zlibOfZeros(bytes: number): Promise<Uint8Array> {
   }
   deflate.end();
   await ended;
-  return concat(parts);
+  return concatBytes(...parts);
 }
 
 /** iCCP: profile name, compression method 0, the zlib stream. */
-export const iccpChunk = (stream: Uint8Array) => pngChunk('iCCP', concat([latin1('icc\0'), new Uint8Array([0]), stream]));
+export const iccpChunk = (stream: Uint8Array) => pngChunk('iCCP', concatBytes(latin1('icc\0'), new Uint8Array([0]), stream));
 
 /** zTXt: keyword, compression method 0, the zlib stream. */
-export const ztxtChunk = (stream: Uint8Array) => pngChunk('zTXt', concat([latin1('Comment\0'), new Uint8Array([0]), stream]));
+export const ztxtChunk = (stream: Uint8Array) => pngChunk('zTXt', concatBytes(latin1('Comment\0'), new Uint8Array([0]), stream));
 
 /** iTXt: keyword, compressed, method 0, no language or translation, the zlib stream. */
-export const itxtChunk = (stream: Uint8Array) => pngChunk('iTXt', concat([latin1('Comment\0'), new Uint8Array([1, 0]), latin1('\0\0'), stream]));
+export const itxtChunk = (stream: Uint8Array) => pngChunk('iTXt', concatBytes(latin1('Comment\0'), new Uint8Array([1, 0]), latin1('\0\0'), stream));
 
 /**
  * The PNG with its image data re-cut into IDAT chunks of `size` bytes, `empty` zero-length IDATs
@@ -93,7 +85,7 @@ export const itxtChunk = (stream: Uint8Array) => pngChunk('iTXt', concat([latin1
  */
 export function withIdatSplit(png: Uint8Array, size: number, empty = 0): Uint8Array {
   const chunks = pngChunks(png);
-  const stream = concat(chunks.filter((c) => latin1('IDAT').every((b, i) => c[4 + i] === b)).map((c) => c.subarray(8, c.length - 4)));
+  const stream = concatBytes(...chunks.filter((c) => latin1('IDAT').every((b, i) => c[4 + i] === b)).map((c) => c.subarray(8, c.length - 4)));
   const idats: Uint8Array[] = [];
   const none = pngChunk('IDAT');
   for (let at = 0; at < stream.length; at += size) {
@@ -107,7 +99,7 @@ export function withIdatSplit(png: Uint8Array, size: number, empty = 0): Uint8Ar
 
 export function jpegSegment(marker: number, payload: Uint8Array = new Uint8Array(0)): Uint8Array {
   const length = payload.length + 2;
-  return concat([new Uint8Array([0xff, marker, length >> 8, length & 0xff]), payload]);
+  return concatBytes(new Uint8Array([0xff, marker, length >> 8, length & 0xff]), payload);
 }
 
 /** Writes entropy-coded bits MSB first, stuffing a zero after each 0xFF and padding with ones. */
@@ -158,7 +150,7 @@ export interface FlatJpegOptions {
 function oneSymbolTable(tableClass: 0 | 1, id: number, symbol: number): Uint8Array {
   const lengths = new Uint8Array(16);
   lengths[0] = 1;
-  return concat([new Uint8Array([(tableClass << 4) | id]), lengths, new Uint8Array([symbol])]);
+  return concatBytes(new Uint8Array([(tableClass << 4) | id]), lengths, new Uint8Array([symbol]));
 }
 
 /**
@@ -171,19 +163,19 @@ export function flatJpeg(o: FlatJpegOptions): Uint8Array {
   const maxV = Math.max(...o.components.map((c) => c.v));
   const mcus = Math.ceil(o.width / 8 / maxH) * Math.ceil(o.height / 8 / maxV);
   const blocksPerMcu = o.components.reduce((n, c) => n + c.h * c.v, 0);
-  const frame = concat([
+  const frame = concatBytes(
     new Uint8Array([8, o.height >> 8, o.height & 0xff, o.width >> 8, o.width & 0xff, o.components.length]),
     ...o.components.map((c) => new Uint8Array([c.id, (c.h << 4) | c.v, 0])),
-  ]);
+  );
   const sofMarker = o.progressive ? 0xc2 : 0xc0;
   const parts: Uint8Array[] = [new Uint8Array([0xff, 0xd8])];
-  if (o.adobeTransform !== undefined) parts.push(jpegSegment(0xee, concat([latin1('Adobe'), new Uint8Array([0, 100, 0, 0, 0, 0, o.adobeTransform])])));
-  parts.push(jpegSegment(0xdb, concat([new Uint8Array([0]), new Uint8Array(64).fill(1)])));
+  if (o.adobeTransform !== undefined) parts.push(jpegSegment(0xee, concatBytes(latin1('Adobe'), new Uint8Array([0, 100, 0, 0, 0, 0, o.adobeTransform]))));
+  parts.push(jpegSegment(0xdb, concatBytes(new Uint8Array([0]), new Uint8Array(64).fill(1))));
   for (let i = 0; i <= (o.extraFrames ?? 0); i++) parts.push(jpegSegment(sofMarker, frame));
   // DC table 0: category 0 (no difference); AC table 0: EOB; AC table 1: an EOB run of 2^14 + 14 bits.
-  parts.push(jpegSegment(0xc4, concat([oneSymbolTable(0, 0, 0), oneSymbolTable(1, 0, 0), oneSymbolTable(1, 1, 0xe0)])));
+  parts.push(jpegSegment(0xc4, concatBytes(oneSymbolTable(0, 0, 0), oneSymbolTable(1, 0, 0), oneSymbolTable(1, 1, 0xe0))));
   const scanHeader = (components: readonly FlatComponent[], tables: number, ss: number, se: number) =>
-    jpegSegment(0xda, concat([new Uint8Array([components.length]), ...components.map((c) => new Uint8Array([c.id, tables])), new Uint8Array([ss, se, 0])]));
+    jpegSegment(0xda, concatBytes(new Uint8Array([components.length]), ...components.map((c) => new Uint8Array([c.id, tables])), new Uint8Array([ss, se, 0])));
   if (!o.progressive) {
     const bits = new BitWriter();
     for (let i = 0; i < mcus * blocksPerMcu; i++) bits.write(0, 2);
@@ -197,11 +189,11 @@ export function flatJpeg(o: FlatJpegOptions): Uint8Array {
     const blocks = Math.ceil(Math.ceil(o.width / 8) * (first.h / maxH)) * Math.ceil(Math.ceil(o.height / 8) * (first.v / maxV));
     const ac = new BitWriter();
     for (let left = blocks; left > 0; left -= 32767) ac.write(0x3fff, 15);
-    const acScan = concat([scanHeader([first], 0x01, 1, 63), ac.done()]);
+    const acScan = concatBytes(scanHeader([first], 0x01, 1, 63), ac.done());
     for (let i = 0; i < o.progressive.acScans; i++) parts.push(acScan);
   }
   parts.push(new Uint8Array([0xff, 0xd9]));
-  return concat(parts);
+  return concatBytes(...parts);
 }
 
 export const GREY: readonly FlatComponent[] = [{ id: 1, h: 1, v: 1 }];

@@ -1,3 +1,4 @@
+import { concatBytes } from '../../helpers/concat-bytes';
 import type { SeededRandom } from './seeded-random';
 
 /** A mutated file and the name of what was done to it, for the code distribution and replays. */
@@ -33,18 +34,9 @@ function splice(bytes: Uint8Array, random: SeededRandom): Mutant {
   }
   const at = random.int(0, bytes.length);
   const inserted = random.bytes(random.int(1, 64));
-  return { mutation: 'insert-bytes', bytes: concat(bytes.subarray(0, at), inserted, bytes.subarray(at)) };
+  return { mutation: 'insert-bytes', bytes: concatBytes(bytes.subarray(0, at), inserted, bytes.subarray(at)) };
 }
 
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 /** The generic mutations every format gets besides its own structural ones. */
 export function byteMutant(bytes: Uint8Array, random: SeededRandom): Mutant {

@@ -98,6 +98,8 @@ A quiet tenant sends ${n.quiet.request}, one request in flight: alone, then whil
 | noisy lane (this tree) | requests | answers | p50 / p99 ms |
 |---|---|---|---|
 ${Object.entries(n.noisy.lanes).map(([lane, l]) => `| ${lane} | ${l.requests} | ${codes(l.codes)} | ${ms(l.p50_ms)} / ${ms(l.p99_ms)} |`).join('\n')}
+
+Images: the largest photo-like 4:4:4 JPEG (jpeg-js, quality 90) the edge decodes, probed from the documented 2048 × 2048 down: ${runs.map(([l, x]) => `${l} ${x.noisy.max_images.side}² (${Object.entries(x.noisy.max_images.refused).map(([side, code]) => `${side} refused ${code}`).join(', ') || 'nothing refused'}), ${x.noisy.max_images.images} per request`).join('; ')}.
 ${Object.keys(n.noisy.heads.refused).length ? `\nWide heads refused at upload: ${Object.entries(n.noisy.heads.refused).map(([h, c]) => `${h} ${c}`).join(', ')}.\n` : ''}
 | run | JS heap | ArrayBuffers | ORT wasm heap | workerd RSS | adapter cache |
 |---|---|---|---|---|---|

@@ -1,4 +1,5 @@
-import { byteMutant, concat, type Mutant } from './byte-mutations';
+import { concatBytes } from '../../helpers/concat-bytes';
+import { byteMutant, type Mutant } from './byte-mutations';
 import type { SeededRandom } from './seeded-random';
 
 /** A marker segment; SOS carries its entropy-coded data with it, standalone markers have no length. */
@@ -42,11 +43,11 @@ function jpegSegments(jpeg: Uint8Array): JpegSegment[] {
 function encodeSegment(segment: JpegSegment, lengthLie?: number): Uint8Array {
   if (!segment.payload) return Uint8Array.of(0xff, segment.marker);
   const length = lengthLie ?? segment.payload.length + 2;
-  return concat(Uint8Array.of(0xff, segment.marker, (length >> 8) & 0xff, length & 0xff), segment.payload, segment.scan ?? new Uint8Array());
+  return concatBytes(Uint8Array.of(0xff, segment.marker, (length >> 8) & 0xff, length & 0xff), segment.payload, segment.scan ?? new Uint8Array());
 }
 
 function encodeJpeg(segments: readonly JpegSegment[], lieAt = -1, lie?: number): Uint8Array {
-  return concat(...segments.map((s, i) => encodeSegment(s, i === lieAt ? lie : undefined)));
+  return concatBytes(...segments.map((s, i) => encodeSegment(s, i === lieAt ? lie : undefined)));
 }
 
 const isFrame = (m: number) => m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc;

@@ -22,23 +22,38 @@ export function maxTextBatch(extra: Record<string, unknown> = {}): Body {
   return json({ ...extra, inputs: Array.from({ length: API_LIMITS.maxBatchInputs }, () => maxText()) });
 }
 
+/** Sides tried for the largest image the edge decodes, from the documented 2048 × 2048 down. */
+const SIDES = [2048, 1792, 1536, 1280, 1152, 1024, 896, 768, 640, 512];
+
+export interface ImageBatch {
+  form: Body;
+  images: number;
+  side: number;
+  image_bytes: number;
+  /** Sides refused on the way down, with their codes: where the decoder's budget is tighter than the pixel limit. */
+  refused: Record<string, string>;
+}
+
 /**
- * As many 2048 × 2048 photo-like JPEGs (4 MP, the pixel limit) as the body limit holds, up to
- * the documented 8: quality 90 keeps each under 1 MiB, so all 8 fit.
+ * The costliest image batch the edge accepts: photo-like 4:4:4 JPEGs (jpeg-js's, the costliest
+ * 8-bit kind to decode) of the largest side `accepts` takes, starting at the documented pixel
+ * limit, as many as the documented count and the body limit allow.
  */
-export function maxImageBatch(): { form: Body; images: number; image_bytes: number } {
-  const side = Math.sqrt(API_LIMITS.maxImagePixels);
-  const rgb = syntheticScene(side, side, 5);
+export async function largestImageBatch(accepts: (single: Body) => Promise<string>): Promise<ImageBatch> {
   const budget = API_LIMITS.maxBodyBytes - 4096;
-  for (const quality of [90, 75, 60]) {
-    const jpeg = encodeJpeg(side, side, rgb, quality);
-    const images = Math.min(API_LIMITS.maxImagesPerRequest, Math.floor(budget / jpeg.length));
-    if (images === API_LIMITS.maxImagesPerRequest || quality === 60) {
-      const form = multipartBody(Array.from({ length: images }, (_, i) => ({ name: 'image', data: jpeg, filename: `max-${i}.jpg`, type: 'image/jpeg' })));
-      return { form, images, image_bytes: jpeg.length };
+  const refused: Record<string, string> = {};
+  for (const side of SIDES) {
+    const jpeg = encodeJpeg(side, side, syntheticScene(side, side, 5), 90);
+    const code = await accepts(multipartBody([{ name: 'image', data: jpeg, filename: 'probe.jpg', type: 'image/jpeg' }]));
+    if (code !== 'ok') {
+      refused[`${side} × ${side}`] = code;
+      continue;
     }
+    const images = Math.min(API_LIMITS.maxImagesPerRequest, Math.floor(budget / jpeg.length));
+    const form = multipartBody(Array.from({ length: images }, (_, i) => ({ name: 'image', data: jpeg, filename: `max-${i}.jpg`, type: 'image/jpeg' })));
+    return { form, images, side, image_bytes: jpeg.length, refused };
   }
-  throw new Error('unreachable');
+  throw new Error(`no image side was accepted: ${JSON.stringify(refused)}`);
 }
 
 /** A JPEG whose frame header claims 4096 × 4096 pixels: refused from the header. */

@@ -1,4 +1,4 @@
-import { concat } from './byte-mutations';
+import { concatBytes } from '../../helpers/concat-bytes';
 
 /** One form part: a file when it has a filename, else a text field. */
 export interface FormPart {
@@ -17,7 +17,7 @@ export function multipartBody(parts: readonly FormPart[]): { body: Uint8Array; t
     const file = part.filename === undefined ? '' : `; filename="${part.filename}"`;
     const type = part.type ? `\r\ncontent-type: ${part.type}` : '';
     const head = encoder.encode(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="${part.name}"${file}${type}\r\n\r\n`);
-    return concat(head, typeof part.data === 'string' ? encoder.encode(part.data) : part.data, encoder.encode('\r\n'));
+    return concatBytes(head, typeof part.data === 'string' ? encoder.encode(part.data) : part.data, encoder.encode('\r\n'));
   });
-  return { body: concat(...encoded, encoder.encode(`--${BOUNDARY}--\r\n`)), type: `multipart/form-data; boundary=${BOUNDARY}` };
+  return { body: concatBytes(...encoded, encoder.encode(`--${BOUNDARY}--\r\n`)), type: `multipart/form-data; boundary=${BOUNDARY}` };
 }

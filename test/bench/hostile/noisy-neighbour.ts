@@ -9,7 +9,7 @@ import { answerOf } from './answer';
 import type { BenchSeeds } from './bench-seeds';
 import type { HostileEdge, MemorySample, Tenant } from './hostile-edge';
 import { settledMemory } from './memory-series';
-import { maxImageBatch, maxTextBatch, oversizedRequests, type Body } from './max-inputs';
+import { largestImageBatch, maxTextBatch, oversizedRequests, type Body, type ImageBatch } from './max-inputs';
 
 /** Wide heads: GloVe-SIF plus 2^16 hashed n-grams, 8 labels, ~2 MiB each; a dozen overfill the 32 MiB cache. */
 const BIG_HEADS = 12;
@@ -78,7 +78,7 @@ export interface NoisyNeighbour {
   };
   noisy: {
     heads: { accepted: string[]; refused: Record<string, string> };
-    max_images: { images: number; image_bytes: number };
+    max_images: Omit<ImageBatch, 'form'>;
     lanes: Record<string, LaneResult>;
   };
   memory_before: MemorySample;
@@ -115,14 +115,17 @@ export async function noisyNeighbour(edge: HostileEdge, bench: BenchSeeds, optio
   const quietBodies = sampleTexts(64).map((t) => ({ body: new TextEncoder().encode(JSON.stringify({ inputs: [t] })), type: 'application/json' }));
   const quietLane: Lane = { label: 'quiet', next: (i) => ({ path: '/v1/adapters/spam/predict', body: quietBodies[i % quietBodies.length]! }) };
   const batch = maxTextBatch();
-  const images = maxImageBatch();
+  const images = await largestImageBatch(async ({ body, type }) => {
+    const sent = await noisy.http.send('POST', '/v1/adapters/shoes/predict', body, type);
+    return 'error' in sent ? `connection: ${sent.error}` : (await answerOf(sent.response)).code;
+  });
   const window = (i: number) => Array.from({ length: Math.min(8, accepted.length) }, (_, k) => accepted[(i + k) % accepted.length]!);
   const multiBodies = accepted.map((_, i) => maxTextBatch({ adapters: window(i) }));
   const oversized = oversizedRequests({ text: accepted, image: 'shoes' }, bench.images.find((i) => i.name === 'scene.jpg')!.bytes);
   const noisyLanes: Lane[] = [
     { label: '64 × 100,000 chars over 8 wide heads (/v1/predict)', next: (i) => ({ path: '/v1/predict', body: multiBodies[i % multiBodies.length]! }) },
     { label: '64 × 100,000 chars, one wide head at a time', next: (i) => ({ path: `/v1/adapters/${accepted[i % accepted.length]}/predict`, body: batch }) },
-    { label: `${images.images} × 4 MP JPEG (MobileNetV2)`, next: () => ({ path: '/v1/adapters/shoes/predict', body: images.form }) },
+    { label: `${images.images} × ${images.side}² JPEG, the largest accepted (MobileNetV2)`, next: () => ({ path: '/v1/adapters/shoes/predict', body: images.form }) },
     { label: 'over a limit (refused)', next: (i) => oversized[i % oversized.length]! },
   ];
 
@@ -158,7 +161,7 @@ export async function noisyNeighbour(edge: HostileEdge, bench: BenchSeeds, optio
     quiet: { request: 'one SpamAssassin body (≤ 1,000 chars) to the graft-train hybrid head', solo_before: strip(soloBefore.quiet), attacked: strip(attacked.quiet), solo_after: strip(soloAfter.quiet), solo_p99_ms: soloP99, p99_ratio: ratio, within_2x: ratio <= 2, errors },
     noisy: {
       heads: { accepted, refused },
-      max_images: { images: images.images, image_bytes: images.image_bytes },
+      max_images: { images: images.images, side: images.side, image_bytes: images.image_bytes, refused: images.refused },
       lanes: Object.fromEntries(noisyLanes.map((lane, i) => [lane.label, strip(attacked.noisy[i]!)])),
     },
     memory_before: memoryBefore,

@@ -1,5 +1,6 @@
 import { deflateSync } from 'node:zlib';
-import { byteMutant, concat, type Mutant } from './byte-mutations';
+import { concatBytes } from '../../helpers/concat-bytes';
+import { byteMutant, type Mutant } from './byte-mutations';
 import { crc32 } from './crc32';
 import type { SeededRandom } from './seeded-random';
 
@@ -35,7 +36,7 @@ function encodeChunk(chunk: PngChunk, options: { length?: number; crc?: boolean 
 }
 
 function encodePng(chunks: readonly PngChunk[], lieAt = -1, lie?: number, crc = true): Uint8Array {
-  return concat(SIGNATURE, ...chunks.map((c, i) => encodeChunk(c, i === lieAt ? { length: lie, crc } : {})));
+  return concatBytes(SIGNATURE, ...chunks.map((c, i) => encodeChunk(c, i === lieAt ? { length: lie, crc } : {})));
 }
 
 const compressed = new Map<number, Uint8Array>();
@@ -45,7 +46,7 @@ function compressedChunk(type: 'zTXt' | 'iCCP' | 'iTXt', inflated: number): PngC
   const keyword = new TextEncoder().encode(type === 'iCCP' ? 'icc\0\0' : type === 'zTXt' ? 'Comment\0\0' : 'Comment\0\x01\0\0\0');
   let zeros = compressed.get(inflated);
   if (!zeros) compressed.set(inflated, (zeros = deflateSync(new Uint8Array(inflated), { level: 9 })));
-  return { type, data: concat(keyword, zeros) };
+  return { type, data: concatBytes(keyword, zeros) };
 }
 
 /** IHDR with one of its fields replaced: width, height, bit depth, colour type or interlace. */

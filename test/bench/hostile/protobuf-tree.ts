@@ -1,4 +1,4 @@
-import { concat } from './byte-mutations';
+import { concatBytes } from '../../helpers/concat-bytes';
 
 /**
  * A protobuf message as a tree of its fields, read without a schema: a length-delimited field
@@ -90,7 +90,7 @@ export interface ProtoLie {
 }
 
 function encodeFields(fields: readonly ProtoField[], lie: ProtoLie | undefined, path: number[]): Uint8Array {
-  return concat(...fields.map((field, i) => encodeField(field, lie, [...path, i])));
+  return concatBytes(...fields.map((field, i) => encodeField(field, lie, [...path, i])));
 }
 
 function encodeField(field: ProtoField, lie: ProtoLie | undefined, path: number[]): Uint8Array {
@@ -98,12 +98,12 @@ function encodeField(field: ProtoField, lie: ProtoLie | undefined, path: number[
   const lying = lie !== undefined && lie.path.length === path.length && lie.path.every((p, i) => p === path[i]);
   if (field.wire === 0) {
     const value = field.value as bigint;
-    return concat(key, lying ? encodeVarint(lie.value, lie.sameWidth ? varintWidth(value) : 0) : encodeVarint(value));
+    return concatBytes(key, lying ? encodeVarint(lie.value, lie.sameWidth ? varintWidth(value) : 0) : encodeVarint(value));
   }
-  if (field.wire !== 2) return concat(key, field.value as Uint8Array);
+  if (field.wire !== 2) return concatBytes(key, field.value as Uint8Array);
   const content = field.children ? encodeFields(field.children, lie, path) : (field.value as Uint8Array);
   const length = BigInt(content.length);
-  return concat(key, lying ? encodeVarint(lie.value, lie.sameWidth ? varintWidth(length) : 0) : encodeVarint(length), content);
+  return concatBytes(key, lying ? encodeVarint(lie.value, lie.sameWidth ? varintWidth(length) : 0) : encodeVarint(length), content);
 }
 
 /** The tree as bytes, every length recomputed, with at most one lie in it. */

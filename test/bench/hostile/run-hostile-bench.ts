@@ -6,7 +6,8 @@
  * docs/benchmarks/hostile.json and the `## Hostile` section of BENCHMARKS.md.
  * Flags: --quick (1,000 mutations, 5 s phases, 60 s soak) for a smoke run; --skip-before (no
  * baseline); --before=<rev> the committed worker the fuzz and the noisy neighbour also run
- * against (default HEAD); --seed=<n>.
+ * against (default 0030039, the last commit before the bounds of "no tenant can hurt another");
+ * --seed=<n>.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -27,6 +28,7 @@ const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=
 const quick = process.argv.includes('--quick');
 const skipBefore = process.argv.includes('--skip-before');
 const SEED = Number(flag('seed') ?? 20_251_207);
+const BEFORE_REV = '0030039';
 const MUTATIONS = quick ? 1_000 : 10_000;
 const PHASE_SECONDS = quick ? 5 : 20;
 const SOAK_SECONDS = quick ? 60 : 600;
@@ -63,7 +65,7 @@ log('soak…');
 const soakResult = await onFreshEdge({}, (edge) => soak(edge, seeds, { seconds: SOAK_SECONDS, rate: SOAK_RATE, seed: SEED, log }));
 let before: HostileResults['before'];
 if (!skipBefore) {
-  const build = committedWorker(flag('before') ?? 'HEAD');
+  const build = committedWorker(flag('before') ?? BEFORE_REV);
   const run = await fuzzAndNeighbour(build, `committed ${build.rev}`);
   before = { rev: build.rev, fuzz: run.fuzz, noisy_neighbour: run.noisy };
 }

@@ -1,4 +1,5 @@
-import { byteMutant, concat, type Mutant } from './byte-mutations';
+import { concatBytes } from '../../helpers/concat-bytes';
+import { byteMutant, type Mutant } from './byte-mutations';
 import type { SeededRandom } from './seeded-random';
 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
@@ -7,7 +8,7 @@ function chunk(id: string, data: Uint8Array, sizeLie?: number): Uint8Array {
   const header = new Uint8Array(8);
   header.set(ascii(id));
   new DataView(header.buffer).setUint32(4, sizeLie ?? data.length, true);
-  return concat(header, data, data.length % 2 ? new Uint8Array(1) : new Uint8Array());
+  return concatBytes(header, data, data.length % 2 ? new Uint8Array(1) : new Uint8Array());
 }
 
 interface WavParts {
@@ -32,11 +33,11 @@ function toneParts(): WavParts {
 }
 
 function encodeWav(chunks: readonly Uint8Array[], riffSizeLie?: number, form = 'WAVE', magic = 'RIFF'): Uint8Array {
-  const body = concat(ascii(form), ...chunks);
+  const body = concatBytes(ascii(form), ...chunks);
   const header = new Uint8Array(8);
   header.set(ascii(magic));
   new DataView(header.buffer).setUint32(4, riffSizeLie ?? body.length, true);
-  return concat(header, body);
+  return concatBytes(header, body);
 }
 
 /** The tone as a well-formed WAV file. */

@@ -121,7 +121,8 @@ await coldEdge.stop();
 
 log(`${ADAPTERS} adapters through one isolate…`);
 const manyHeads = await linearHeads('many', ADAPTERS);
-const manyEdge = await edgeWith();
+// An empty tenant: its 10,000 adapters are exactly the per-tenant maximum (MAX_ADAPTERS_PER_TENANT).
+const manyEdge = await edgeWith({}, {}, []);
 const tenThousand = await manyAdapters(manyEdge, manyHeads, ADAPTERS, log);
 await manyEdge.stop();
 
