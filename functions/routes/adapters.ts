@@ -5,6 +5,7 @@ import type { AppEnv } from '../env';
 import { now } from '../http/now';
 import { json, problems, TENANT_SECURITY } from '../http/route-docs';
 import { Problem } from '../problems';
+import { forgetAdapterHeads } from '../serving/adapter-sessions';
 import { invalidateAdapter } from '../serving/adapter-versions';
 import { activateVersion, deleteAdapter, describeAdapter, listAdapters } from '../stores/adapters-store';
 
@@ -71,6 +72,7 @@ export function registerAdapters(app: OpenAPIHono<AppEnv>): void {
     const { name } = c.req.valid('param');
     const deleted = await deleteAdapter(c.env.DB, c.var.tenant, name, `key:${c.var.keyId}`, now());
     invalidateAdapter(c.var.tenant, name);
+    forgetAdapterHeads(c.env, c.var.tenant, name);
     if (!deleted) throw new Problem('adapter_not_found', `no adapter named ${name}`);
     return c.body(null, 204);
   });

@@ -76,6 +76,12 @@ export class AdapterCache {
     }
   }
 
+  /** Drops every head whose key starts with `prefix` (a deleted adapter's versions): they can never
+   * be served again, so they should not hold budget until the LRU reaches them. */
+  deletePrefix(prefix: string): void {
+    for (const [key, entry] of [...this.entries]) if (key.startsWith(prefix)) this.unlink(key, entry);
+  }
+
   private account(tenant: string, bytes: number): void {
     const held = (this.held.get(tenant) ?? 0) + bytes;
     this.total += bytes;

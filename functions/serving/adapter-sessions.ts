@@ -43,6 +43,11 @@ export async function acquireAdapter(env: Env, v: AdapterVersion): Promise<Loade
   return adapter;
 }
 
+/** Frees a deleted adapter's cached heads (every version). */
+export function forgetAdapterHeads(env: Env, tenant: string, name: string): void {
+  adapterCache(env).deletePrefix(`${tenant}/${name}/`);
+}
+
 export function releaseAdapter(env: Env, v: AdapterVersion, adapter: LoadedHead): void {
   adapterCache(env).release(cacheKey(v), adapter);
 }

@@ -37,7 +37,6 @@ function splice(bytes: Uint8Array, random: SeededRandom): Mutant {
   return { mutation: 'insert-bytes', bytes: concatBytes(bytes.subarray(0, at), inserted, bytes.subarray(at)) };
 }
 
-
 /** The generic mutations every format gets besides its own structural ones. */
 export function byteMutant(bytes: Uint8Array, random: SeededRandom): Mutant {
   const pick = random.weighted({ flip: 3, truncate: 2, splice: 2 });
