@@ -53,17 +53,23 @@ export function pngDecodeBytes(layout: PngLayout, fileBytes: number): number {
   return fileBytes + 2 * inflated + unfiltered + eightBit + pixels * 3;
 }
 
-/** What the costliest 8-bit image of the type costs at the limits: width × height anywhere within
+/** What the costliest 8-bit image of the type costs at the limits, capped at `ceiling`: width × height anywhere within
  * the pixel and side limits (jpeg-js pads to whole blocks, so the shape matters), at the byte limit. */
-function costliest8Bit(type: ImageType, limits: ImageLimits): number {
+function costliest8Bit(type: ImageType, limits: ImageLimits, ceiling: number): number {
+  const cost = (width: number, height: number) =>
+    type === 'jpeg'
+      ? jpegDecodeBytes({ width, height, components: RGB_444 }, limits.maxBytes)
+      : Math.max(...[false, true].map((interlaced) => pngDecodeBytes({ width, height, ...RGBA_8, interlaced }, limits.maxBytes)));
+  // One shape already past the ceiling settles it, without walking every width (the usual case).
+  const side = Math.min(limits.maxSide, Math.floor(Math.sqrt(limits.maxPixels)));
+  if (side > 0 && cost(side, Math.min(limits.maxSide, Math.floor(limits.maxPixels / side))) >= ceiling) return ceiling;
   let most = 0;
   for (let width = 1; width <= limits.maxSide; width++) {
     const height = Math.min(limits.maxSide, Math.floor(limits.maxPixels / width));
     if (height === 0) break;
-    if (type === 'jpeg') most = Math.max(most, jpegDecodeBytes({ width, height, components: RGB_444 }, limits.maxBytes));
-    else for (const interlaced of [false, true]) most = Math.max(most, pngDecodeBytes({ width, height, ...RGBA_8, interlaced }, limits.maxBytes));
+    most = Math.max(most, cost(width, height));
   }
-  return most;
+  return Math.min(most, ceiling);
 }
 
 const budgets = new Map<string, number>();
@@ -73,7 +79,7 @@ const budgets = new Map<string, number>();
 export function decodeBudget(type: ImageType, limits: ImageLimits): number {
   const key = `${type} ${limits.maxBytes} ${limits.maxPixels} ${limits.maxSide}`;
   let budget = budgets.get(key);
-  if (budget === undefined) budgets.set(key, (budget = Math.min(MAX_DECODE_BYTES, costliest8Bit(type, limits))));
+  if (budget === undefined) budgets.set(key, (budget = costliest8Bit(type, limits, MAX_DECODE_BYTES)));
   return budget;
 }
 

@@ -18,10 +18,12 @@ type InputFields = Partial<{ inputs: string[]; images: string[]; image: Blob[] }
  * (core/schemas/api.ts) bound their count and text sizes; these decode and check each item before
  * anything costly runs. A new modality adds its field here and in the schemas.
  */
+const images = async (values: readonly (string | Blob)[]) => inputBatch('image', await imageBytes(values));
 const INPUT_FIELDS: Record<keyof InputFields, (values: readonly (string | Blob)[]) => Promise<InputBatch>> = {
   inputs: async (texts) => inputBatch('text', texts as string[]),
-  images: async (base64) => inputBatch('image', await imageBytes(base64)),
-  image: async (files) => inputBatch('image', await imageBytes(files)),
+  // base64 in JSON, or multipart files
+  images,
+  image: images,
 };
 
 

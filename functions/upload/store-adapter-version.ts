@@ -6,7 +6,7 @@ import { adoptSession } from '../serving/adapter-sessions';
 import { invalidateAdapter } from '../serving/adapter-versions';
 import { releaseHead } from '../serving/loaded-head';
 import { isReusableBlob } from '../storage/reusable-blob';
-import { checkQuotas, commitVersion, storedBytes } from '../stores/adapters-store';
+import { commitVersion } from '../stores/adapters-store';
 import type { CheckedUpload } from './validate-upload';
 
 export interface StoreRequest extends CheckedUpload {
@@ -26,8 +26,6 @@ export async function storeAdapterVersion(env: Env, r: StoreRequest) {
   const { tenant, name, sha256, model, loaded } = r;
   const { quotas } = limitsFor(env);
   try {
-    // The tenant's quotas, before the blob is written (checked again inside the commit's batch).
-    await checkQuotas(env.DB, tenant, name, storedBytes(model.length, JSON.stringify(r.manifest)), quotas);
     const key = adapterModelKey(tenant, name, sha256);
     if (!isReusableBlob(await env.ARTIFACTS.head(key), sha256, Date.now())) {
       await env.ARTIFACTS.put(key, model, { sha256, httpMetadata: { contentType: 'application/octet-stream' } });

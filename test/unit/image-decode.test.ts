@@ -5,6 +5,7 @@ import { exifOrientation } from '../../core/image/exif-orientation';
 import { ImageError, type ImageErrorCode } from '../../core/image/image-error';
 import { readJpegHeader } from '../../core/image/jpeg-header';
 import { sniffImageType } from '../../core/image/sniff-image';
+import { concatBytes } from '../helpers/concat-bytes';
 import { encodeJpeg, exifSegment, fixture, pngBytes, syntheticScene, withExifOrientation } from '../helpers/image-fixtures';
 
 async function refusal(bytes: Uint8Array): Promise<ImageErrorCode> {
@@ -32,14 +33,7 @@ function craftedPng(width: number, height: number, zlibStream: Uint8Array): Uint
   view.setUint32(0, width);
   view.setUint32(4, height);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlibStream), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlibStream), chunk('IEND', new Uint8Array(0)));
 }
 
 /** The JPEG with its frame header's height and width replaced. */
